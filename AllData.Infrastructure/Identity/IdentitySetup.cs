@@ -1,0 +1,38 @@
+using AllData.Infrastructure.Persistence;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AllData.Infrastructure.Identity;
+
+public static class IdentitySetup
+{
+    /// <summary>Users, sign-in, lockout, workspaces, memberships and the role policies.</summary>
+    public static IServiceCollection AddAllDataIdentity(this IServiceCollection services)
+    {
+        services.AddIdentityCore<AppUser>(o =>
+            {
+                o.User.RequireUniqueEmail = false;
+                o.Password.RequiredLength = 8;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Lockout.AllowedForNewUsers = true;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
+            })
+            .AddEntityFrameworkStores<AllDataDbContext>()
+            .AddSignInManager<AppSignInManager>()
+            .AddDefaultTokenProviders();
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+
+        services.AddAuthorization(o => o.AddAllDataPolicies());
+        services.AddScoped<IAuthorizationHandler, WorkspaceAuthorizationHandler>();
+        services.AddScoped<WorkspaceContext>();
+        services.AddScoped<MemberService>();
+        services.AddScoped<WorkspaceAdminService>();
+        services.AddScoped<UserAdminService>();
+        services.AddScoped<UserPreferences>();
+        services.AddScoped<DatabaseSetup>();
+        services.AddSingleton(TimeProvider.System);
+        return services;
+    }
+}

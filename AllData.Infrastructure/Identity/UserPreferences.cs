@@ -1,0 +1,20 @@
+using AllData.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace AllData.Infrastructure.Identity;
+
+/// <summary>Settings a user keeps across sessions and devices.</summary>
+internal sealed class UserPreferences(AppDb appDb, ICurrentUser currentUser, WorkspaceContext workspace)
+{
+    public async Task SetDarkModeAsync(bool dark, CancellationToken ct = default)
+    {
+        if (currentUser.UserId is not { } userId)
+        {
+            return;
+        }
+
+        await using var db = await appDb.UnboundAsync(ct);
+        await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(s => s.SetProperty(u => u.PrefersDarkMode, dark), ct);
+        workspace.Invalidate();
+    }
+}

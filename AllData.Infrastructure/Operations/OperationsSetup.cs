@@ -1,0 +1,12 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AllData.Infrastructure.Operations;
+
+public static class OperationsSetup
+{
+    public static IServiceCollection AddAllDataOperations(this IServiceCollection services)
+    {
+        services.AddScoped<WorkspaceOverviewService>();
+        return services;
+    }
+}

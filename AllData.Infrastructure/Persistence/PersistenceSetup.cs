@@ -1,0 +1,26 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AllData.Infrastructure.Persistence;
+
+public static class PersistenceSetup
+{
+    public const string ConnectionName = "AllData";
+
+    internal static void Configure(DbContextOptionsBuilder options, string connectionString) =>
+        options.UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
+            .UseSnakeCaseNamingConvention();
+
+    /// <summary>The metadata store: one PostgreSQL database, reached through short-lived contexts.</summary>
+    public static IServiceCollection AddAllDataPersistence(this IServiceCollection services, IConfiguration configuration)
+    {
+        var connectionString = configuration.GetConnectionString(ConnectionName)
+            ?? throw new InvalidOperationException(
+                $"Set ConnectionStrings:{ConnectionName} (or the environment variable ConnectionStrings__{ConnectionName}).");
+        services.AddDbContextFactory<AllDataDbContext>(o => Configure(o, connectionString));
+        services.AddScoped<AppDb>();
+        services.AddHealthChecks().AddDbContextCheck<AllDataDbContext>("database");
+        return services;
+    }
+}

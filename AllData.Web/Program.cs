@@ -1,0 +1,24 @@
+using AllData.Infrastructure.Identity;
+using AllData.Infrastructure.Operations;
+using AllData.Infrastructure.Persistence;
+using AllData.Web;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services
+    .AddAllDataPersistence(builder.Configuration)
+    .AddAllDataIdentity()
+    .AddAllDataOperations()
+    .AddAllDataWeb(builder.Configuration);
+
+var app = builder.Build();
+
+await app.RunSetupAsync();
+
+app.UseAllDataPipeline();
+app.MapAllDataEndpoints();
+
+await app.RunAsync();
+
+/// <summary>The web application's entry point (public for the test host).</summary>
+public partial class Program;
