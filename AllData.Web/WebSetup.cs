@@ -72,6 +72,17 @@ public static class WebSetup
             Console.WriteLine("  AllData created the first administrator.");
             Console.WriteLine($"  user: {DatabaseSetup.AdminUserName}   password: {generated}");
             Console.WriteLine("  Change it under Admin > Users after signing in; it is not shown again.");
+            if (options.InitialAdminPasswordFile is { Length: > 0 } file)
+            {
+                await File.WriteAllTextAsync(file, generated + Environment.NewLine);
+                if (!OperatingSystem.IsWindows())
+                {
+                    File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                }
+
+                Console.WriteLine($"  (Also kept, readable by this user only, in {file}.)");
+            }
+
             Console.WriteLine();
         }
     }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,6 +21,9 @@ public static class PersistenceSetup
                 $"Set ConnectionStrings:{ConnectionName} (or the environment variable ConnectionStrings__{ConnectionName}).");
         services.AddDbContextFactory<AllDataDbContext>(o => Configure(o, connectionString));
         services.AddScoped<AppDb>();
+        // Secrets (data source passwords, tokens) are encrypted with Data Protection; its key ring lives in this store
+        // so every app instance shares it and a restart loses nothing.
+        services.AddDataProtection().SetApplicationName("AllData").PersistKeysToDbContext<AllDataDbContext>();
         services.AddHealthChecks().AddDbContextCheck<AllDataDbContext>("database");
         return services;
     }

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# AllData's test command: installs what the tests need if missing (Debian's chromium and PostgreSQL server),
+# builds, runs every test in the solution and ends with the runner's summary. Test fixtures start their own
+# throwaway PostgreSQL; nothing has to be started by hand.
+set -euo pipefail
+cd "$(dirname "$0")"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
+
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+if [ ${#missing[@]} -gt 0 ]; then
+  say "Installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# A killed run can leave its throwaway PostgreSQL behind: stop and remove any.
+sweep() {
+  for d in /tmp/alldata-tests/pg-*; do
+    [ -d "$d" ] || continue
+    if [ -f "$d/data/postmaster.pid" ]; then
+      bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+      if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$bin/pg_ctl" -D "$d/data" -m immediate stop >/dev/null 2>&1 || true
+      else "$bin/pg_ctl" -D "$d/data" -m immediate stop >/dev/null 2>&1 || true; fi
+    fi
+    rm -rf "$d"
+  done
+}
+sweep
+trap sweep EXIT
+
+if [ -f wwwroot-assets/package.json ]; then
+  say "Building the front-end assets"
+  (cd wwwroot-assets && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent)
+fi
+
+say "Building"
+dotnet build AllData.sln -c Release --nologo -v quiet
+
+say "Testing"
+mkdir -p artifacts
+set +e
+dotnet test AllData.Tests -c Release --no-build --nologo \
+  --logger "console;verbosity=normal" --results-directory artifacts/test-results 2>&1 | tee artifacts/test-output.txt
+status=${PIPESTATUS[0]}
+set -e
+summary=$(grep -E '^(Passed|Failed)!' artifacts/test-output.txt | tail -n 1)
+passed=$(echo "$summary" | sed -nE 's/.*Passed: *([0-9]+).*/\1/p')
+failed=$(echo "$summary" | sed -nE 's/.*Failed: *([0-9]+),.*/\1/p')
+skipped=$(echo "$summary" | sed -nE 's/.*Skipped: *([0-9]+).*/\1/p')
+echo
+echo "Screenshots: artifacts/screenshots/"
+echo "Tests: ${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
+exit "$status"
