@@ -37,7 +37,7 @@ internal sealed class UserAdminService(
         var user = new AppUser
         {
             UserName = request.UserName.Trim(),
-            DisplayName = request.DisplayName.Trim(),
+            DisplayName = string.IsNullOrWhiteSpace(request.DisplayName) ? request.UserName.Trim() : request.DisplayName.Trim(),
             Email = string.IsNullOrWhiteSpace(request.Email) ? null : request.Email.Trim(),
             IsSystemAdmin = request.IsSystemAdmin,
             CreatedAt = clock.GetUtcNow(),
