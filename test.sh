@@ -50,11 +50,9 @@ dotnet test AllData.Tests -c Release --no-build --nologo \
   --logger "console;verbosity=normal" --results-directory artifacts/test-results 2>&1 | tee artifacts/test-output.txt
 status=${PIPESTATUS[0]}
 set -e
-summary=$(grep -E '^(Passed|Failed)!' artifacts/test-output.txt | tail -n 1)
-passed=$(echo "$summary" | sed -nE 's/.*Passed: *([0-9]+).*/\1/p')
-failed=$(echo "$summary" | sed -nE 's/.*Failed: *([0-9]+),.*/\1/p')
-skipped=$(echo "$summary" | sed -nE 's/.*Skipped: *([0-9]+).*/\1/p')
+count() { grep -E "^\s+$1: +[0-9]+" artifacts/test-output.txt | tail -n 1 | grep -oE '[0-9]+' || echo 0; }
+passed=$(count Passed); failed=$(count Failed); skipped=$(count Skipped)
 echo
 echo "Screenshots: artifacts/screenshots/"
-echo "Tests: ${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
+echo "Tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
 exit "$status"

@@ -84,6 +84,7 @@ public sealed class AppFixture : IAsyncLifetime
             builder.UseEnvironment("Development");
             builder.UseSetting("ConnectionStrings:AllData", connectionString);
             builder.UseSetting("ALLDATA_ADMIN_PASSWORD", AdminPassword);
+            builder.UseSetting("Logging:LogLevel:Default", "Warning");
         }
     }
 }
