@@ -168,8 +168,14 @@ public sealed class SpecDocument
     public IEnumerable<string> ValidateJson(string definition, string json)
     {
         JsonDocument.Parse(json).Dispose();
-        return root.Definitions[definition].Validate(json).Select(e => $"{e.Path}: {e.Kind}");
+        return Flatten(root.Definitions[definition].Validate(json)).Select(e => $"{e.Path}: {e.Kind}");
     }
+
+    /// <summary>NJsonSchema nests the errors of array items and sub-schemas; the leaves say what is wrong.</summary>
+    private static IEnumerable<NJsonSchema.Validation.ValidationError> Flatten(IEnumerable<NJsonSchema.Validation.ValidationError> errors) =>
+        errors.SelectMany(e => e is NJsonSchema.Validation.ChildSchemaValidationError child && child.Errors.Values.Any(v => v.Count > 0)
+            ? Flatten(child.Errors.Values.SelectMany(v => v))
+            : [e]);
 
     private IEnumerable<string> ValidateValue(SpecParameter p, string value)
     {
