@@ -31,7 +31,7 @@ public sealed partial class FakeSqlGateway(FlinkSpecSet specs, FakeJobManager jo
     public int OperationPollsRunning { get; set; } = 1;
 
     /// <summary>Columns (name, Flink type) of query results.</summary>
-    public List<(string Name, string Type)> QueryColumns { get; } = [("id", "INT"), ("name", "VARCHAR")];
+    public List<(string Name, string Type)> QueryColumns { get; } = [("id", "INTEGER"), ("name", "VARCHAR")];
 
     /// <summary>Pages of changelog rows a query returns, one page per fetch; then EOS.</summary>
     public List<FakeRow[]> QueryPages { get; } =
@@ -174,10 +174,18 @@ public sealed partial class FakeSqlGateway(FlinkSpecSet specs, FakeJobManager jo
                 $"org.apache.flink.table.gateway.api.utils.SqlGatewayException: Failed to fetchResults.\n\tat org.apache.flink.table.gateway.rest.handler.statement.FetchResultsHandler.handleRequest(FetchResultsHandler.java:91)\nCaused by: org.apache.flink.table.api.ValidationException: {op.Error}");
         }
 
-        if (op.State == "RUNNING" || (op.NotReadyOnce && token == 0))
+        // A query streams while it runs (after one NOT_READY); other statements have results only once finished.
+        var notReady = op.IsQuery ? op.NotReadyOnce && token == 0 : op.State == "RUNNING";
+        if (notReady)
         {
             op.NotReadyOnce = false;
+            Status(op, poll: true);
             return FakeResponse.Ok(new JsonObject { ["resultType"] = "NOT_READY", ["nextResultUri"] = next(token) });
+        }
+
+        if (op.IsQuery && token >= op.Pages.Count && op.State == "RUNNING")
+        {
+            op.State = "FINISHED";
         }
 
         var body = new JsonObject

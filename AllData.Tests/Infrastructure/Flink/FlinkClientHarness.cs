@@ -53,6 +53,13 @@ public sealed class FlinkClientHarness : IAsyncDisposable
         return new FlinkClientHarness(cluster, services);
     }
 
+    /// <summary>Fails with the list of violations when any request or answer broke the spec.</summary>
+    public void AssertNoViolations()
+    {
+        var violations = Cluster.Violations;
+        Assert.True(violations.Count == 0, "Spec violations:\n" + string.Join("\n", violations));
+    }
+
     public async ValueTask DisposeAsync()
     {
         await services.DisposeAsync();

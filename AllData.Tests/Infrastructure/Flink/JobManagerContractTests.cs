@@ -21,7 +21,7 @@ public sealed class JobManagerContractTests
         Assert.Equal(h.Cluster.Specs.FlinkVersion, health.FlinkVersion);
         Assert.Equal((2, 8, 6), (health.TaskManagers, health.SlotsTotal, health.SlotsAvailable));
         Assert.NotNull(health.Latency);
-        Assert.Empty(h.Cluster.Violations);
+        h.AssertNoViolations();
     }
 
     [Theory]
@@ -40,7 +40,7 @@ public sealed class JobManagerContractTests
         Assert.NotNull(jobs.Single(j => j.Name == "payments").EndTime);
         Assert.Null(jobs.Single(j => j.Name == "orders").EndTime);
         Assert.Equal(1, h.FakeJobManager.RequestCount("GET /jobs/overview"));
-        Assert.Empty(h.Cluster.Violations);
+        h.AssertNoViolations();
     }
 
     [Theory]
@@ -65,7 +65,7 @@ public sealed class JobManagerContractTests
         Assert.Equal((2L, 1L, 1L), (checkpoints.Counts.Total, checkpoints.Counts.Completed, checkpoints.Counts.Failed));
         Assert.Equal($"file:/checkpoints/{job.Id}/chk-1", checkpoints.LatestCompleted?.ExternalPath);
         Assert.Equal("Checkpoint expired before completing.", checkpoints.LatestFailed?.FailureMessage);
-        Assert.Empty(h.Cluster.Violations);
+        h.AssertNoViolations();
     }
 
     [Theory]
@@ -79,7 +79,7 @@ public sealed class JobManagerContractTests
 
         Assert.Equal(FlinkJobState.Canceled, job.State);
         Assert.Equal(1, h.FakeJobManager.RequestCount("PATCH /jobs/{jobid}"));
-        Assert.Empty(h.Cluster.Violations);
+        h.AssertNoViolations();
     }
 
     [Theory]
@@ -98,7 +98,7 @@ public sealed class JobManagerContractTests
         Assert.Equal(FlinkAsyncOperationState.Succeeded, done.State);
         Assert.StartsWith("s3://bucket/savepoints/savepoint-", done.Location);
         Assert.Equal(FlinkJobState.Running, job.State);
-        Assert.Empty(h.Cluster.Violations);
+        h.AssertNoViolations();
     }
 
     [Theory]
@@ -114,7 +114,7 @@ public sealed class JobManagerContractTests
 
         Assert.Equal(FlinkAsyncOperationState.Succeeded, done.State);
         Assert.Equal(FlinkJobState.Finished, job.State);
-        Assert.Empty(h.Cluster.Violations);
+        h.AssertNoViolations();
     }
 
     [Theory]
@@ -131,7 +131,7 @@ public sealed class JobManagerContractTests
 
         Assert.Equal(FlinkAsyncOperationState.Failed, status.State);
         Assert.Equal("org.apache.flink.runtime.checkpoint.CheckpointException", status.FailureClass);
-        Assert.Empty(h.Cluster.Violations);
+        h.AssertNoViolations();
     }
 
     [Theory]
@@ -159,7 +159,7 @@ public sealed class JobManagerContractTests
         Assert.Equal(upload.JarId, Assert.Single(listed).Id);
         Assert.Equal(fixedId, jobId);
         Assert.Equal(FlinkJobState.Running, h.FakeJobManager[fixedId.Value].State);
-        Assert.Empty(h.Cluster.Violations);
+        h.AssertNoViolations();
     }
 
     [Theory]
@@ -179,7 +179,7 @@ public sealed class JobManagerContractTests
         Assert.Equal((40d, 30d), (recordsIn.Sum, recordsIn.Max));
         Assert.Null(recordsIn.Avg);
         Assert.Equal("0", jobMetrics.Single(m => m.Id == "numRestarts").Value);
-        Assert.Empty(h.Cluster.Violations);
+        h.AssertNoViolations();
     }
 
     [Theory]
@@ -208,6 +208,6 @@ public sealed class JobManagerContractTests
         Assert.Contains("Registered at the JobManager", tmLog.Text);
         Assert.Equal("tm stdout\n", tmFile.Text);
         Assert.Equal(tmFile.Text, tmOut.Text);
-        Assert.Empty(h.Cluster.Violations);
+        h.AssertNoViolations();
     }
 }

@@ -20,7 +20,7 @@ public sealed class JobManagerFailureTests
         Assert.Equal(HttpStatusCode.NotFound, error.StatusCode);
         Assert.Contains($"Could not find Flink job ({id})", error.RootCause);
         Assert.Null(await h.JobManager.FindJobAsync(id, h.Ct));
-        Assert.Empty(h.Cluster.Violations);
+        h.AssertNoViolations();
     }
 
     [Fact]
@@ -32,7 +32,7 @@ public sealed class JobManagerFailureTests
         var error = await Assert.ThrowsAsync<FlinkRestException>(() => h.JobManager.CancelJobAsync(FlinkJobId.Parse(job.Id), h.Ct));
 
         Assert.Equal(HttpStatusCode.Conflict, error.StatusCode);
-        Assert.Empty(h.Cluster.Violations);
+        h.AssertNoViolations();
     }
 
     [Fact]
@@ -150,7 +150,7 @@ public sealed class JobManagerFailureTests
         Assert.Equal(
             [RunStatus.Running, RunStatus.Restarting, RunStatus.Restarting, RunStatus.Running, RunStatus.Restarting, RunStatus.Failed],
             seen);
-        Assert.Empty(h.Cluster.Violations);
+        h.AssertNoViolations();
     }
 
     [Fact]
@@ -166,7 +166,7 @@ public sealed class JobManagerFailureTests
         var jobs = await h.JobManager.GetJobsOverviewAsync(h.Ct);
 
         Assert.Equal(FlinkJobState.Failed, jobs.Single().State);
-        Assert.Empty(h.Cluster.Violations);
+        h.AssertNoViolations();
     }
 
     [Fact]
@@ -200,7 +200,7 @@ public sealed class JobManagerFailureTests
         Assert.True(capped.Text.Length <= 100);
         Assert.Equal("line 0201\n", next.Text);
         Assert.False(next.Truncated);
-        Assert.Empty(h.Cluster.Violations);
+        h.AssertNoViolations();
     }
 
     [Fact]
