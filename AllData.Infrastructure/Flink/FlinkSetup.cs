@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 
@@ -56,8 +57,8 @@ public static class FlinkSetup
         }
 
         services.AddHttpClient();
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<FlinkClientFactory>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<FlinkClientFactory>();
         foreach (var name in new[] { FlinkClientFactory.JobManagerClientName, FlinkClientFactory.SqlGatewayClientName })
         {
             services.AddHttpClient(name, http => http.Timeout = Timeout.InfiniteTimeSpan)

@@ -3,11 +3,11 @@ namespace AllData.Tests.Fakes.Flink;
 /// <summary>One fake Flink session cluster: a JobManager and a SQL Gateway on their own loopback ports, sharing the jobs.</summary>
 public sealed class FakeFlinkCluster : IAsyncDisposable
 {
-    private FakeFlinkCluster(FlinkSpecSet specs)
+    private FakeFlinkCluster(FlinkSpecSet specs, TimeProvider time)
     {
         Specs = specs;
-        JobManager = new FakeJobManager(specs);
-        SqlGateway = new FakeSqlGateway(specs, JobManager);
+        JobManager = new FakeJobManager(specs) { Time = time };
+        SqlGateway = new FakeSqlGateway(specs, JobManager) { Time = time };
     }
 
     public FlinkSpecSet Specs { get; }
@@ -19,9 +19,11 @@ public sealed class FakeFlinkCluster : IAsyncDisposable
     /// <summary>Every spec violation of both endpoints.</summary>
     public IReadOnlyList<string> Violations => [.. JobManager.Violations, .. SqlGateway.Violations];
 
-    public static async Task<FakeFlinkCluster> StartAsync(FlinkRelease release = FlinkRelease.Master)
+    /// <param name="release">Whose specs to serve and check.</param>
+    /// <param name="time">Clock of job timestamps (a FakeTimeProvider for tests that control time).</param>
+    public static async Task<FakeFlinkCluster> StartAsync(FlinkRelease release = FlinkRelease.Master, TimeProvider? time = null)
     {
-        var cluster = new FakeFlinkCluster(FlinkSpecSet.For(release));
+        var cluster = new FakeFlinkCluster(FlinkSpecSet.For(release), time ?? TimeProvider.System);
         await cluster.JobManager.StartAsync();
         await cluster.SqlGateway.StartAsync();
         return cluster;

@@ -21,6 +21,15 @@ public sealed partial class FakeSqlGateway(FlinkSpecSet specs, FakeJobManager jo
     public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Sessions =>
         sessions.ToDictionary(s => s.Key, s => (IReadOnlyDictionary<string, string>)s.Value.Properties);
 
+    /// <summary>
+    /// The API versions this gateway serves; defaults to every version of the release. Limit it to play an older gateway
+    /// (<c>[1]</c> = Flink 1.16, <c>[1, 2]</c> = 1.17–1.19).
+    /// </summary>
+    public IReadOnlyList<int> ServedVersions { get; set; } = [.. specs.Gateway.Keys.Order()];
+
+    /// <summary>False plays Flink 1.16, whose fetch results have no <c>jobID</c> field (the id is the single "job id" row).</summary>
+    public bool ReportsJobIdField { get; set; } = true;
+
     /// <summary>Every statement executed, in order.</summary>
     public ConcurrentQueue<string> Statements { get; } = new();
 
@@ -46,16 +55,19 @@ public sealed partial class FakeSqlGateway(FlinkSpecSet specs, FakeJobManager jo
         var match = VersionPrefix().Match(rawPath);
         if (!match.Success)
         {
-            return (Specs.Gateway[Specs.DefaultGatewayVersion], rawPath, Specs.DefaultGatewayVersion);
+            var defaultVersion = ServedVersions.Max();
+            return (Specs.Gateway[defaultVersion], rawPath, defaultVersion);
         }
 
         var version = int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
-        return Specs.Gateway.TryGetValue(version, out var spec) ? (spec, rawPath[match.Length..], version) : (null, rawPath, version);
+        return ServedVersions.Contains(version) && Specs.Gateway.TryGetValue(version, out var spec)
+            ? (spec, rawPath[match.Length..], version)
+            : (null, rawPath, version);
     }
 
     protected override Task<FakeResponse> HandleAsync(FakeRequest r, CancellationToken ct) => Task.FromResult(r.Operation.Key switch
     {
-        "GET /api_versions" => FakeResponse.Ok(new JsonObject { ["versions"] = new JsonArray([.. Specs.Gateway.Keys.Order().Select(v => JsonValue.Create($"V{v}"))]) }),
+        "GET /api_versions" => FakeResponse.Ok(new JsonObject { ["versions"] = new JsonArray([.. ServedVersions.Order().Select(v => JsonValue.Create($"V{v}"))]) }),
         "GET /info" => FakeResponse.Ok(new JsonObject { ["productName"] = "Apache Flink", ["version"] = Specs.FlinkVersion }),
         "POST /sessions" => OpenSession(r.Json!),
         "GET /sessions/{session_handle}" => WithSession(r, s => FakeResponse.Ok(new JsonObject
@@ -163,7 +175,7 @@ public sealed partial class FakeSqlGateway(FlinkSpecSet specs, FakeJobManager jo
         return FakeResponse.Ok(new JsonObject { ["status"] = op.State });
     }
 
-    private static FakeResponse Fetch(FakeRequest r, Session session, Operation op)
+    private FakeResponse Fetch(FakeRequest r, Session session, Operation op)
     {
         var token = long.Parse(r.PathValues["token"], System.Globalization.CultureInfo.InvariantCulture);
         var next = (long t) => $"/v{r.ApiVersion}/sessions/{session.Handle}/operations/{op.Handle}/result/{t}" + (r.ApiVersion >= 2 ? "?rowFormat=JSON" : "");
@@ -200,7 +212,7 @@ public sealed partial class FakeSqlGateway(FlinkSpecSet specs, FakeJobManager jo
                 ["data"] = new JsonArray([.. (token < op.Pages.Count ? op.Pages[(int)token] : []).Select(Row)]),
             },
         };
-        if (op.JobId is not null)
+        if (op.JobId is not null && ReportsJobIdField)
         {
             body["jobID"] = op.JobId;
         }

@@ -168,4 +168,21 @@ public sealed class SqlGatewayContractTests
         Assert.Contains("Abstract Syntax Tree", page.Rows.Single().Fields[0].GetString());
         h.AssertNoViolations();
     }
+
+    [Fact]
+    public async Task An_old_gateway_is_spoken_to_in_v1_without_row_format_and_its_job_id_row_is_read()
+    {
+        await using var h = await FlinkClientHarness.StartAsync(FlinkRelease.Flink1_20);
+        h.FakeSqlGateway.ServedVersions = [1];
+        h.FakeSqlGateway.ReportsJobIdField = false;
+
+        var version = await h.SqlGateway.GetVersionAsync(h.Ct);
+        var session = await h.SqlGateway.OpenSessionAsync(null, new Dictionary<string, string>(), h.Ct);
+        var insert = await h.SqlGateway.ExecuteStatementAsync(session, "INSERT INTO sink VALUES (1)", null, h.Ct);
+        var jobId = await h.SqlGateway.GetSubmittedJobIdAsync(session, insert, Poll, Timeout, h.Ct);
+
+        Assert.Equal(1, version);
+        Assert.Equal(Assert.Single(h.FakeJobManager.Jobs).Id, jobId.Value);
+        h.AssertNoViolations();
+    }
 }
