@@ -29,10 +29,15 @@ public static class FlinkJobStates
     /// <summary>The run status a run takes while Flink reports its job in <paramref name="state"/>.</summary>
     public static RunStatus ToRunStatus(this FlinkJobState state) => state switch
     {
+        // Accepted by the JobManager but not yet scheduled: the submission is still under way.
         FlinkJobState.Initializing => RunStatus.Submitting,
         FlinkJobState.Created => RunStatus.Submitting,
         FlinkJobState.Running => RunStatus.Running,
+
+        // A new JobManager is taking over tasks that keep running.
         FlinkJobState.Reconciling => RunStatus.Running,
+
+        // FAILING always ends in RESTARTING or FAILED; until Flink says which, the run is not failed.
         FlinkJobState.Failing => RunStatus.Restarting,
         FlinkJobState.Restarting => RunStatus.Restarting,
         FlinkJobState.Cancelling => RunStatus.Canceling,

@@ -8,10 +8,8 @@ namespace AllData.Tests.Infrastructure.Flink;
 /// <summary>The fake's checker itself: requests that break the spec are answered 400 and recorded, so contract tests can fail.</summary>
 public sealed class FakeFlinkSpecCheckTests
 {
-    public static TheoryData<FlinkRelease> Releases => [FlinkRelease.Flink1_20, FlinkRelease.Flink2_0, FlinkRelease.Master];
-
     [Theory]
-    [MemberData(nameof(Releases))]
+    [MemberData(nameof(FlinkClientHarness.Releases), MemberType = typeof(FlinkClientHarness))]
     public void Every_spec_document_loads_with_the_operations_the_clients_use(FlinkRelease release)
     {
         var specs = FlinkSpecSet.For(release);

@@ -19,6 +19,9 @@ public sealed class FlinkClientHarness : IAsyncDisposable
         SqlGateway = Factory.CreateSqlGatewayClient(new FlinkEndpoint(cluster.SqlGateway.BaseUrl));
     }
 
+    /// <summary>The releases whose specs every contract test runs against.</summary>
+    public static TheoryData<FlinkRelease> Releases => [FlinkRelease.Flink1_20, FlinkRelease.Flink2_0, FlinkRelease.Master];
+
     public FakeFlinkCluster Cluster { get; }
 
     public FakeJobManager FakeJobManager => Cluster.JobManager;

@@ -7,10 +7,8 @@ namespace AllData.Tests.Infrastructure.Flink;
 /// <summary>Every JobManager call the product makes, against the fake checking the 1.20, 2.0 and master specs.</summary>
 public sealed class JobManagerContractTests
 {
-    public static TheoryData<FlinkRelease> Releases => [FlinkRelease.Flink1_20, FlinkRelease.Flink2_0, FlinkRelease.Master];
-
     [Theory]
-    [MemberData(nameof(Releases))]
+    [MemberData(nameof(FlinkClientHarness.Releases), MemberType = typeof(FlinkClientHarness))]
     public async Task Health_probe_reads_version_task_managers_and_slots(FlinkRelease release)
     {
         await using var h = await FlinkClientHarness.StartAsync(release);
@@ -25,7 +23,7 @@ public sealed class JobManagerContractTests
     }
 
     [Theory]
-    [MemberData(nameof(Releases))]
+    [MemberData(nameof(FlinkClientHarness.Releases), MemberType = typeof(FlinkClientHarness))]
     public async Task Jobs_overview_lists_every_job_with_its_state_in_one_call(FlinkRelease release)
     {
         await using var h = await FlinkClientHarness.StartAsync(release);
@@ -44,7 +42,7 @@ public sealed class JobManagerContractTests
     }
 
     [Theory]
-    [MemberData(nameof(Releases))]
+    [MemberData(nameof(FlinkClientHarness.Releases), MemberType = typeof(FlinkClientHarness))]
     public async Task Job_details_exceptions_and_checkpoints_are_read(FlinkRelease release)
     {
         await using var h = await FlinkClientHarness.StartAsync(release);
@@ -69,7 +67,7 @@ public sealed class JobManagerContractTests
     }
 
     [Theory]
-    [MemberData(nameof(Releases))]
+    [MemberData(nameof(FlinkClientHarness.Releases), MemberType = typeof(FlinkClientHarness))]
     public async Task Cancel_is_a_patch_with_mode_cancel(FlinkRelease release)
     {
         await using var h = await FlinkClientHarness.StartAsync(release);
@@ -83,7 +81,7 @@ public sealed class JobManagerContractTests
     }
 
     [Theory]
-    [MemberData(nameof(Releases))]
+    [MemberData(nameof(FlinkClientHarness.Releases), MemberType = typeof(FlinkClientHarness))]
     public async Task Savepoint_is_triggered_and_polled_to_its_location(FlinkRelease release)
     {
         await using var h = await FlinkClientHarness.StartAsync(release);
@@ -102,7 +100,7 @@ public sealed class JobManagerContractTests
     }
 
     [Theory]
-    [MemberData(nameof(Releases))]
+    [MemberData(nameof(FlinkClientHarness.Releases), MemberType = typeof(FlinkClientHarness))]
     public async Task Stop_with_savepoint_finishes_the_job(FlinkRelease release)
     {
         await using var h = await FlinkClientHarness.StartAsync(release);
@@ -118,7 +116,7 @@ public sealed class JobManagerContractTests
     }
 
     [Theory]
-    [MemberData(nameof(Releases))]
+    [MemberData(nameof(FlinkClientHarness.Releases), MemberType = typeof(FlinkClientHarness))]
     public async Task A_failed_savepoint_reports_its_cause(FlinkRelease release)
     {
         await using var h = await FlinkClientHarness.StartAsync(release);
@@ -135,7 +133,7 @@ public sealed class JobManagerContractTests
     }
 
     [Theory]
-    [MemberData(nameof(Releases))]
+    [MemberData(nameof(FlinkClientHarness.Releases), MemberType = typeof(FlinkClientHarness))]
     public async Task Jar_is_uploaded_as_multipart_listed_run_and_deleted(FlinkRelease release)
     {
         await using var h = await FlinkClientHarness.StartAsync(release);
@@ -163,7 +161,7 @@ public sealed class JobManagerContractTests
     }
 
     [Theory]
-    [MemberData(nameof(Releases))]
+    [MemberData(nameof(FlinkClientHarness.Releases), MemberType = typeof(FlinkClientHarness))]
     public async Task Vertex_metrics_are_aggregated_over_subtasks_and_job_metrics_read(FlinkRelease release)
     {
         await using var h = await FlinkClientHarness.StartAsync(release);
@@ -183,7 +181,7 @@ public sealed class JobManagerContractTests
     }
 
     [Theory]
-    [MemberData(nameof(Releases))]
+    [MemberData(nameof(FlinkClientHarness.Releases), MemberType = typeof(FlinkClientHarness))]
     public async Task Job_manager_and_task_manager_logs_are_listed_and_read_as_text(FlinkRelease release)
     {
         await using var h = await FlinkClientHarness.StartAsync(release);

@@ -18,8 +18,6 @@ public sealed class SqlGatewayContractTests
         { FlinkRelease.Master, 4 },
     };
 
-    public static TheoryData<FlinkRelease> Releases => [FlinkRelease.Flink1_20, FlinkRelease.Flink2_0, FlinkRelease.Master];
-
     [Theory]
     [MemberData(nameof(ReleasesAndVersions))]
     public async Task The_highest_version_both_sides_speak_is_negotiated_once(FlinkRelease release, int expected)
@@ -36,7 +34,7 @@ public sealed class SqlGatewayContractTests
     }
 
     [Theory]
-    [MemberData(nameof(Releases))]
+    [MemberData(nameof(FlinkClientHarness.Releases), MemberType = typeof(FlinkClientHarness))]
     public async Task A_session_carries_the_job_configuration_and_is_closed(FlinkRelease release)
     {
         await using var h = await FlinkClientHarness.StartAsync(release);
@@ -54,7 +52,7 @@ public sealed class SqlGatewayContractTests
     }
 
     [Theory]
-    [MemberData(nameof(Releases))]
+    [MemberData(nameof(FlinkClientHarness.Releases), MemberType = typeof(FlinkClientHarness))]
     public async Task An_insert_returns_the_flink_job_id_it_submitted(FlinkRelease release)
     {
         await using var h = await FlinkClientHarness.StartAsync(release);
@@ -76,7 +74,7 @@ public sealed class SqlGatewayContractTests
     }
 
     [Theory]
-    [MemberData(nameof(Releases))]
+    [MemberData(nameof(FlinkClientHarness.Releases), MemberType = typeof(FlinkClientHarness))]
     public async Task A_select_streams_pages_of_changelog_rows_until_the_end(FlinkRelease release)
     {
         await using var h = await FlinkClientHarness.StartAsync(release);
@@ -105,7 +103,7 @@ public sealed class SqlGatewayContractTests
     }
 
     [Theory]
-    [MemberData(nameof(Releases))]
+    [MemberData(nameof(FlinkClientHarness.Releases), MemberType = typeof(FlinkClientHarness))]
     public async Task A_failing_statement_reports_the_gateways_root_cause(FlinkRelease release)
     {
         await using var h = await FlinkClientHarness.StartAsync(release);
@@ -122,7 +120,7 @@ public sealed class SqlGatewayContractTests
     }
 
     [Theory]
-    [MemberData(nameof(Releases))]
+    [MemberData(nameof(FlinkClientHarness.Releases), MemberType = typeof(FlinkClientHarness))]
     public async Task A_running_query_can_be_cancelled_and_closed(FlinkRelease release)
     {
         await using var h = await FlinkClientHarness.StartAsync(release);
