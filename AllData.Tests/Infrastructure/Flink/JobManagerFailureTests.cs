@@ -217,4 +217,21 @@ public sealed class JobManagerFailureTests
         Assert.Equal(FlinkClusterStatus.Unreachable, healthA.Status);
         Assert.Equal((FlinkClusterStatus.Healthy, "1.20.1"), (healthB.Status, healthB.FlinkVersion));
     }
+
+    [Fact]
+    public async Task A_repeated_savepoint_trigger_with_the_same_id_starts_one_operation()
+    {
+        await using var h = await FlinkClientHarness.StartAsync();
+        var id = FlinkJobId.Parse(h.FakeJobManager.AddJob("orders").Id);
+        var key = Guid.NewGuid().ToString("N");
+
+        var first = await h.JobManager.TriggerSavepointAsync(id, null, cancelJob: false, h.Ct, triggerId: key);
+        var second = await h.JobManager.TriggerSavepointAsync(id, null, cancelJob: false, h.Ct, triggerId: key);
+        var done = await h.JobManager.WaitForSavepointAsync(id, key, TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(5), h.Ct);
+
+        Assert.Equal((key, key), (first, second));
+        Assert.Equal(FlinkAsyncOperationState.Succeeded, done.State);
+        Assert.Single(h.FakeJobManager[id.Value].Checkpoints);
+        h.AssertNoViolations();
+    }
 }
