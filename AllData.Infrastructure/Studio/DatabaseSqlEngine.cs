@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Data;
+using System.Reflection;
 using AllData.Domain.Operations;
 using AllData.Domain.Studio;
 using Microsoft.Extensions.Logging;
@@ -15,6 +16,26 @@ namespace AllData.Infrastructure.Studio;
 public sealed class DatabaseSqlEngine(TimeProvider time, ILogger<DatabaseSqlEngine> logger)
 {
     private static readonly TimeSpan BatchInterval = TimeSpan.FromMilliseconds(250);
+    private static readonly ConcurrentDictionary<Type, Func<NpgsqlDataReader, int, CancellationToken, Task<object>>> ArrayReaders = new();
+
+    /// <summary>PostgreSQL element types Npgsql reads as .NET value types by default.</summary>
+    private static readonly Dictionary<string, Type> ValueElementTypes = new(StringComparer.Ordinal)
+    {
+        ["smallint"] = typeof(short),
+        ["integer"] = typeof(int),
+        ["bigint"] = typeof(long),
+        ["real"] = typeof(float),
+        ["double precision"] = typeof(double),
+        ["numeric"] = typeof(decimal),
+        ["money"] = typeof(decimal),
+        ["boolean"] = typeof(bool),
+        ["date"] = typeof(DateOnly),
+        ["timestamp without time zone"] = typeof(DateTime),
+        ["timestamp with time zone"] = typeof(DateTime),
+        ["interval"] = typeof(TimeSpan),
+        ["uuid"] = typeof(Guid),
+        ["oid"] = typeof(uint),
+    };
 
     /// <param name="connectionString">The data source's connection string (built with <see cref="NpgsqlConnectionStringBuilder"/>).
     /// Pooling is turned off: a run is one fresh session, so no session state leaks between runs.</param>
@@ -109,9 +130,10 @@ public sealed class DatabaseSqlEngine(TimeProvider time, ILogger<DatabaseSqlEngi
         await writer.EndRowAsync(token);
         long rows = 0;
         var values = new object?[columns.Count];
+        var arrayReaders = columns.Select(NullableArrayReader).ToArray();
         while (await reader.ReadAsync(token))
         {
-            await ReadRowAsync(reader, columns, values, token);
+            await ReadRowAsync(reader, columns, arrayReaders, values, token);
             for (var i = 0; i < values.Length; i++)
             {
                 writer.WriteValue(values[i], columns[i].TypeName);
@@ -202,6 +224,7 @@ public sealed class DatabaseSqlEngine(TimeProvider time, ILogger<DatabaseSqlEngi
         var batchSize = Math.Max(1, options.BatchSize);
         var batch = new List<object?[]>(Math.Min(batchSize, Math.Max(options.RowCap, 1)));
         var lastFlush = time.GetTimestamp();
+        var arrayReaders = columns.Select(NullableArrayReader).ToArray();
         long rows = 0;
         var truncated = false;
         while (await reader.ReadAsync(token))
@@ -214,7 +237,7 @@ public sealed class DatabaseSqlEngine(TimeProvider time, ILogger<DatabaseSqlEngi
             }
 
             var values = new object?[columns.Count];
-            await ReadRowAsync(reader, columns, values, token);
+            await ReadRowAsync(reader, columns, arrayReaders, values, token);
             batch.Add(values);
             rows++;
             if (batch.Count >= batchSize || time.GetElapsedTime(lastFlush) >= BatchInterval)
@@ -245,7 +268,12 @@ public sealed class DatabaseSqlEngine(TimeProvider time, ILogger<DatabaseSqlEngi
         [.. Enumerable.Range(0, reader.FieldCount).Select(i => new ResultColumn(reader.GetName(i), reader.GetDataTypeName(i), reader.GetFieldType(i)))];
 
     /// <summary>Reads the current row's columns once each, in order, as sequential access requires.</summary>
-    private static async Task ReadRowAsync(NpgsqlDataReader reader, List<ResultColumn> columns, object?[] values, CancellationToken token)
+    private static async Task ReadRowAsync(
+        NpgsqlDataReader reader,
+        List<ResultColumn> columns,
+        Func<NpgsqlDataReader, int, CancellationToken, Task<object>>?[] arrayReaders,
+        object?[] values,
+        CancellationToken token)
     {
         for (var i = 0; i < values.Length; i++)
         {
@@ -257,7 +285,9 @@ public sealed class DatabaseSqlEngine(TimeProvider time, ILogger<DatabaseSqlEngi
 
             try
             {
-                values[i] = await reader.GetFieldValueAsync<object>(i, token);
+                values[i] = arrayReaders[i] is { } readArray
+                    ? await readArray(reader, i, token)
+                    : await reader.GetFieldValueAsync<object>(i, token);
             }
             catch (Exception ex) when (ex is InvalidCastException or OverflowException or NotSupportedException or ArgumentOutOfRangeException)
             {
@@ -265,6 +295,28 @@ public sealed class DatabaseSqlEngine(TimeProvider time, ILogger<DatabaseSqlEngi
             }
         }
     }
+
+    /// <summary>
+    /// One-dimensional arrays of value types are read with nullable elements (<c>int?[]</c>): PostgreSQL arrays may
+    /// hold NULLs, which Npgsql's default <c>int[]</c> cannot. Sequential access allows one attempt per column, so the
+    /// reader is chosen up front from the element type; a multi-dimensional array of these types shows as unreadable.
+    /// </summary>
+    private static Func<NpgsqlDataReader, int, CancellationToken, Task<object>>? NullableArrayReader(ResultColumn column)
+    {
+        if (!column.TypeName.EndsWith("[]", StringComparison.Ordinal)
+            || !ValueElementTypes.TryGetValue(column.TypeName[..^2], out var element))
+        {
+            return null;
+        }
+
+        return ArrayReaders.GetOrAdd(element, e => typeof(DatabaseSqlEngine)
+            .GetMethod(nameof(ReadNullableArrayAsync), BindingFlags.NonPublic | BindingFlags.Static)!
+            .MakeGenericMethod(e)
+            .CreateDelegate<Func<NpgsqlDataReader, int, CancellationToken, Task<object>>>());
+    }
+
+    private static async Task<object> ReadNullableArrayAsync<T>(NpgsqlDataReader reader, int ordinal, CancellationToken token)
+        where T : struct => await reader.GetFieldValueAsync<T?[]>(ordinal, token);
 
     private static async Task FlushNoticesAsync(ConcurrentQueue<string> notices, IRunObserver observer)
     {

@@ -164,6 +164,19 @@ public sealed class DatabaseSqlEngineTests(ScratchDatabase database) : IClassFix
     }
 
     [Fact]
+    public async Task Value_without_a_dotnet_form_is_marked_unreadable_and_the_row_still_reads()
+    {
+        var observer = new RecordingRunObserver();
+
+        var outcome = await RunAsync("SELECT 'NaN'::numeric AS n, 'after' AS a", observer);
+
+        Assert.Equal(SqlRunStatus.Succeeded, outcome.Status);
+        var row = Assert.Single(observer.Rows[(0, 0)]);
+        Assert.Equal("numeric", Assert.IsType<UnreadableValue>(row[0]).TypeName);
+        Assert.Equal("after", row[1]);
+    }
+
+    [Fact]
     public async Task Server_notices_go_to_the_run_log()
     {
         var observer = new RecordingRunObserver();
@@ -211,6 +224,19 @@ public sealed class DatabaseSqlEngineTests(ScratchDatabase database) : IClassFix
         Assert.Equal(
             "id,\"t,x\",q,m,n,e,d,b\r\n1,\"a,b\",\"say \"\"hi\"\"\",\"line1\nline2\",,\"\",2.5,true\r\n",
             Encoding.UTF8.GetString(output.ToArray()));
+    }
+
+    [Fact]
+    public async Task Csv_export_writes_times_bytes_and_arrays_in_postgres_text_form()
+    {
+        var statement = SqlScript.Parse(
+            "SELECT '2026-11-24 10:00:01.5'::timestamp AS t, '2026-11-24'::date AS d, '\\x0aff'::bytea AS b, ARRAY[1, NULL, 3] AS a",
+            SqlDialect.PostgreSql).Statements[0];
+        using var output = new MemoryStream();
+
+        await _engine.ExportCsvAsync(ConnectionString, statement, output);
+
+        Assert.Equal("t,d,b,a\r\n2026-11-24 10:00:01.5,2026-11-24,\\x0aff,\"{1,NULL,3}\"\r\n", Encoding.UTF8.GetString(output.ToArray()));
     }
 
     [Fact]
