@@ -78,6 +78,180 @@ namespace AllData.Infrastructure.Persistence.Migrations
                     b.ToTable("workspace_members", (string)null);
                 });
 
+            modelBuilder.Entity("AllData.Domain.Operations.JobRun", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ended_at");
+
+                    b.Property<string>("Engine")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("engine");
+
+                    b.Property<string>("ErrorMessage")
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)")
+                        .HasColumnName("error_message");
+
+                    b.Property<string>("FlinkJobId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("flink_job_id");
+
+                    b.Property<Guid>("JobId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("job_id");
+
+                    b.Property<Guid?>("JobVersionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("job_version_id");
+
+                    b.Property<string>("ResultSummary")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("result_summary");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("StartedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("started_by");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("trigger");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("workspace_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_job_runs");
+
+                    b.HasIndex("FlinkJobId")
+                        .HasDatabaseName("ix_job_runs_flink_job_id")
+                        .HasFilter("flink_job_id IS NOT NULL");
+
+                    b.HasIndex("Status")
+                        .HasDatabaseName("ix_job_runs_status")
+                        .HasFilter("status NOT IN ('Finished', 'Failed', 'Canceled')");
+
+                    b.HasIndex("WorkspaceId", "CreatedAt")
+                        .IsDescending(false, true)
+                        .HasDatabaseName("ix_job_runs_workspace_id_created_at");
+
+                    b.HasIndex("WorkspaceId", "JobId", "CreatedAt")
+                        .IsDescending(false, false, true)
+                        .HasDatabaseName("ix_job_runs_workspace_id_job_id_created_at");
+
+                    b.ToTable("job_runs", (string)null);
+                });
+
+            modelBuilder.Entity("AllData.Domain.Operations.RunLogLine", b =>
+                {
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("run_id");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("seq");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Level")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("level");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("text");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("workspace_id");
+
+                    b.HasKey("RunId", "Sequence")
+                        .HasName("pk_run_log_lines");
+
+                    b.ToTable("run_log_lines", (string)null);
+                });
+
+            modelBuilder.Entity("AllData.Domain.Operations.RunStatusChange", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("From")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("from_status");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("reason");
+
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("run_id");
+
+                    b.Property<string>("To")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("to_status");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("workspace_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_run_status_changes");
+
+                    b.HasIndex("RunId", "At")
+                        .HasDatabaseName("ix_run_status_changes_run_id_at");
+
+                    b.ToTable("run_status_changes", (string)null);
+                });
+
             modelBuilder.Entity("AllData.Infrastructure.Identity.AppUser", b =>
                 {
                     b.Property<string>("Id")
@@ -391,6 +565,36 @@ namespace AllData.Infrastructure.Persistence.Migrations
                         .HasConstraintName("fk_workspace_members_workspaces_workspace_id");
                 });
 
+            modelBuilder.Entity("AllData.Domain.Operations.JobRun", b =>
+                {
+                    b.HasOne("AllData.Domain.Identity.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_job_runs_workspaces_workspace_id");
+                });
+
+            modelBuilder.Entity("AllData.Domain.Operations.RunLogLine", b =>
+                {
+                    b.HasOne("AllData.Domain.Operations.JobRun", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_run_log_lines_job_runs_run_id");
+                });
+
+            modelBuilder.Entity("AllData.Domain.Operations.RunStatusChange", b =>
+                {
+                    b.HasOne("AllData.Domain.Operations.JobRun", null)
+                        .WithMany("History")
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_run_status_changes_job_runs_run_id");
+                });
+
             modelBuilder.Entity("AllData.Infrastructure.Identity.AppUser", b =>
                 {
                     b.HasOne("AllData.Domain.Identity.Workspace", null)
@@ -455,6 +659,11 @@ namespace AllData.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_asp_net_user_tokens_asp_net_users_user_id");
+                });
+
+            modelBuilder.Entity("AllData.Domain.Operations.JobRun", b =>
+                {
+                    b.Navigation("History");
                 });
 #pragma warning restore 612, 618
         }

@@ -1,0 +1,201 @@
+using System.Collections.Frozen;
+using AllData.Domain.Common;
+
+namespace AllData.Domain.Operations;
+
+/// <summary>
+/// One run of a job, whatever its engine. Its status moves only through the methods below, each checked against
+/// <see cref="Transitions"/> and recorded as a <see cref="RunStatusChange"/> in <see cref="History"/>.
+/// </summary>
+public sealed class JobRun : IWorkspaceOwned
+{
+    public const int MaxErrorLength = 8000;
+    public const int MaxSummaryLength = 2000;
+    public const int MaxFlinkJobIdLength = 64;
+    public const int MaxStartedByLength = 200;
+
+    /// <summary>
+    /// The allowed moves. Unknown is never final: from it, any state the engine reports again is allowed.
+    /// Final states (Finished, Failed, Canceled) allow none.
+    /// </summary>
+    public static readonly FrozenDictionary<RunStatus, FrozenSet<RunStatus>> Transitions = new Dictionary<RunStatus, FrozenSet<RunStatus>>
+    {
+        [RunStatus.Queued] = Set(RunStatus.Submitting, RunStatus.Canceling, RunStatus.Canceled, RunStatus.Failed),
+        [RunStatus.Submitting] = Set(RunStatus.Running, RunStatus.Canceling, RunStatus.Canceled, RunStatus.Failed, RunStatus.Unknown),
+        [RunStatus.Running] = Set(RunStatus.Finished, RunStatus.Failed, RunStatus.Canceling, RunStatus.Canceled, RunStatus.Restarting, RunStatus.Unknown),
+        [RunStatus.Canceling] = Set(RunStatus.Canceled, RunStatus.Finished, RunStatus.Failed, RunStatus.Unknown),
+        [RunStatus.Restarting] = Set(RunStatus.Submitting, RunStatus.Running, RunStatus.Canceling, RunStatus.Canceled, RunStatus.Failed, RunStatus.Unknown),
+        [RunStatus.Unknown] = Set(RunStatus.Running, RunStatus.Restarting, RunStatus.Canceling, RunStatus.Finished, RunStatus.Failed, RunStatus.Canceled),
+        [RunStatus.Finished] = Set(),
+        [RunStatus.Failed] = Set(),
+        [RunStatus.Canceled] = Set(),
+    }.ToFrozenDictionary();
+
+    private readonly List<RunStatusChange> _history = [];
+
+    private JobRun()
+    {
+    }
+
+    /// <summary>A new run, <see cref="RunStatus.Queued"/>.</summary>
+    /// <param name="jobVersionId">The published version run; null for a studio run of the draft.</param>
+    /// <param name="startedBy">The user id, or what started it (a schedule's name) for unattended runs.</param>
+    public JobRun(Guid workspaceId, Guid jobId, Guid? jobVersionId, RunTrigger trigger, string? startedBy, RunEngine engine, DateTimeOffset createdAt)
+    {
+        if (!Enum.IsDefined(trigger))
+        {
+            throw new DomainException($"'{trigger}' is not a run trigger.");
+        }
+
+        if (!Enum.IsDefined(engine))
+        {
+            throw new DomainException($"'{engine}' is not an engine.");
+        }
+
+        if (trigger is RunTrigger.Schedule or RunTrigger.AutoRestart && jobVersionId is null)
+        {
+            throw new DomainException("Scheduled and restarted runs always run a published version.");
+        }
+
+        Id = Guid.CreateVersion7(createdAt);
+        WorkspaceId = workspaceId;
+        JobId = jobId;
+        JobVersionId = jobVersionId;
+        Trigger = trigger;
+        StartedBy = Clip(startedBy, MaxStartedByLength);
+        Engine = engine;
+        CreatedAt = createdAt;
+        Status = RunStatus.Queued;
+        _history.Add(new RunStatusChange(workspaceId, Id, null, RunStatus.Queued, createdAt, null));
+    }
+
+    public Guid Id { get; private set; }
+
+    public Guid WorkspaceId { get; private set; }
+
+    public Guid JobId { get; private set; }
+
+    public Guid? JobVersionId { get; private set; }
+
+    public RunTrigger Trigger { get; private set; }
+
+    public string? StartedBy { get; private set; }
+
+    public RunEngine Engine { get; private set; }
+
+    public RunStatus Status { get; private set; }
+
+    public DateTimeOffset CreatedAt { get; private set; }
+
+    /// <summary>When it first became Running.</summary>
+    public DateTimeOffset? StartedAt { get; private set; }
+
+    /// <summary>When it reached a final state.</summary>
+    public DateTimeOffset? EndedAt { get; private set; }
+
+    public string? ErrorMessage { get; private set; }
+
+    /// <summary>The Flink job id, once the engine has submitted one.</summary>
+    public string? FlinkJobId { get; private set; }
+
+    /// <summary>A short outcome for lists ("3 statements, 120 rows affected").</summary>
+    public string? ResultSummary { get; private set; }
+
+    /// <summary>Every status change, oldest first, starting with the creation (from null to Queued).</summary>
+    public IReadOnlyList<RunStatusChange> History => _history;
+
+    public bool IsFinal => Status.IsFinal();
+
+    public TimeSpan? Duration => StartedAt is { } start && EndedAt is { } end ? end - start : null;
+
+    public static bool CanMove(RunStatus from, RunStatus to) => Transitions[from].Contains(to);
+
+    public void MarkSubmitting(DateTimeOffset at) => Move(RunStatus.Submitting, at, null);
+
+    public void MarkRunning(DateTimeOffset at)
+    {
+        Move(RunStatus.Running, at, null);
+        StartedAt ??= at;
+    }
+
+    public void MarkRestarting(DateTimeOffset at, string? reason = null) => Move(RunStatus.Restarting, at, reason);
+
+    public void MarkFinished(DateTimeOffset at, string? resultSummary = null)
+    {
+        Move(RunStatus.Finished, at, null);
+        if (resultSummary is not null)
+        {
+            ResultSummary = Clip(resultSummary, MaxSummaryLength);
+        }
+    }
+
+    public void MarkFailed(DateTimeOffset at, string error)
+    {
+        if (string.IsNullOrWhiteSpace(error))
+        {
+            throw new DomainException("A failed run needs an error message.");
+        }
+
+        Move(RunStatus.Failed, at, Clip(error, RunStatusChange.MaxReasonLength));
+        ErrorMessage = Clip(error, MaxErrorLength);
+    }
+
+    /// <summary>A user (or the system) asked to stop the run; the engine confirms with <see cref="MarkCanceled"/>.</summary>
+    public void RequestCancel(DateTimeOffset at, string? reason = null) => Move(RunStatus.Canceling, at, reason);
+
+    public void MarkCanceled(DateTimeOffset at, string? reason = null) => Move(RunStatus.Canceled, at, reason);
+
+    /// <summary>The engine cannot tell (a cluster does not answer). Never final.</summary>
+    public void MarkUnknown(DateTimeOffset at, string reason)
+    {
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            throw new DomainException("An unknown run needs the reason it is unknown.");
+        }
+
+        Move(RunStatus.Unknown, at, reason);
+    }
+
+    public void AttachFlinkJob(string flinkJobId)
+    {
+        if (string.IsNullOrWhiteSpace(flinkJobId) || flinkJobId.Length > MaxFlinkJobIdLength)
+        {
+            throw new DomainException("A Flink job id is a non-empty id of at most 64 characters.");
+        }
+
+        if (Engine == RunEngine.DatabaseSql)
+        {
+            throw new DomainException("A database SQL run has no Flink job.");
+        }
+
+        if (IsFinal)
+        {
+            throw new DomainException($"The run is already {Status}; it cannot take a Flink job id.");
+        }
+
+        FlinkJobId = flinkJobId;
+    }
+
+    public void SetResultSummary(string? summary) => ResultSummary = Clip(summary, MaxSummaryLength);
+
+    private void Move(RunStatus to, DateTimeOffset at, string? reason)
+    {
+        if (!CanMove(Status, to))
+        {
+            throw new DomainException(Status.IsFinal()
+                ? $"The run is already {Status}; it cannot become {to}."
+                : $"A run that is {Status} cannot become {to}.");
+        }
+
+        _history.Add(new RunStatusChange(WorkspaceId, Id, Status, to, at, reason));
+        Status = to;
+        if (to.IsFinal())
+        {
+            EndedAt = at;
+        }
+    }
+
+    internal static string? Clip(string? text, int max) => text is null || text.Length <= max ? text : text[..max];
+
+    private static FrozenSet<RunStatus> Set(params RunStatus[] statuses) => statuses.ToFrozenSet();
+}

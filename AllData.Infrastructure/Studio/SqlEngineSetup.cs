@@ -1,0 +1,15 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace AllData.Infrastructure.Studio;
+
+public static class SqlEngineSetup
+{
+    /// <summary>The database SQL engine (stateless; one instance serves every run).</summary>
+    public static IServiceCollection AddAllDataSqlEngines(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<DatabaseSqlEngine>();
+        return services;
+    }
+}
