@@ -1,5 +1,7 @@
 using AllData.Infrastructure.Identity;
+using AllData.Infrastructure.Flink;
 using AllData.Infrastructure.Operations;
+using AllData.Infrastructure.Studio;
 using AllData.Infrastructure.Persistence;
 using AllData.Web;
 
@@ -9,6 +11,8 @@ builder.Services
     .AddAllDataPersistence(builder.Configuration)
     .AddAllDataIdentity()
     .AddAllDataOperations()
+    .AddAllDataSqlEngines()
+    .AddAllDataFlink()
     .AddAllDataWeb(builder.Configuration);
 
 var app = builder.Build();

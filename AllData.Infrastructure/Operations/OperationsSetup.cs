@@ -7,6 +7,8 @@ public static class OperationsSetup
     public static IServiceCollection AddAllDataOperations(this IServiceCollection services)
     {
         services.AddScoped<WorkspaceOverviewService>();
+        services.AddSingleton<ILiveEvents, LiveEventBus>();
+        services.AddSingleton<RunRecorder>();
         return services;
     }
 }
