@@ -62,7 +62,7 @@ internal sealed class RunRecorder(
 
             if (run.Status != before)
             {
-                var reason = run.History.LastOrDefault()?.Reason;
+                var reason = run.History.Count > 0 ? run.History[^1].Reason : null;
                 events.Publish(new RunStatusChanged(run.WorkspaceId, run.Id, run.JobId, run.Status, before, at, reason));
             }
 
