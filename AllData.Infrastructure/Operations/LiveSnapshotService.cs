@@ -1,0 +1,24 @@
+using AllData.Domain.Operations;
+using AllData.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace AllData.Infrastructure.Operations;
+
+/// <summary>Reads a workspace's live state for a (re)connecting client. The caller has checked the reader may see it.</summary>
+internal sealed class LiveSnapshotService(IDbContextFactory<AllDataDbContext> factory, LiveSequence sequence)
+{
+    public async Task<LiveSnapshot> GetAsync(Guid workspaceId, CancellationToken ct = default)
+    {
+        // Taken before reading: every event numbered up to here was committed before the read below.
+        var seq = sequence.Current(workspaceId);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        db.WorkspaceId = workspaceId;
+        var runs = db.Set<JobRun>().AsNoTracking();
+        var counts = await runs.GroupBy(r => r.Status).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
+        var live = await runs.Where(r => r.Status != RunStatus.Finished && r.Status != RunStatus.Failed && r.Status != RunStatus.Canceled)
+            .OrderByDescending(r => r.CreatedAt).Take(1000)
+            .Select(r => new LiveRunState(r.Id, r.JobId, r.Status, r.CreatedAt, r.StartedAt))
+            .ToListAsync(ct);
+        return new LiveSnapshot(workspaceId, seq, live, counts.ToDictionary(c => c.Key, c => c.Count));
+    }
+}
