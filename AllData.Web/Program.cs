@@ -4,6 +4,7 @@ using AllData.Infrastructure.Operations;
 using AllData.Infrastructure.Studio;
 using AllData.Infrastructure.Persistence;
 using AllData.Web;
+using AllData.Web.Hubs;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -13,7 +14,8 @@ builder.Services
     .AddAllDataOperations()
     .AddAllDataSqlEngines()
     .AddAllDataFlink()
-    .AddAllDataWeb(builder.Configuration);
+    .AddAllDataWeb(builder.Configuration)
+    .AddAllDataLive();
 
 var app = builder.Build();
 
@@ -21,6 +23,7 @@ await app.RunSetupAsync();
 
 app.UseAllDataPipeline();
 app.MapAllDataEndpoints();
+app.MapAllDataLive();
 
 await app.RunAsync();
 

@@ -17,11 +17,12 @@ public sealed record LiveRunStatus(
 /// <summary>A batch of log lines of one run; <see cref="Skipped"/> lines were dropped before it because the viewer was slow.</summary>
 public sealed record LiveLogBatch(Guid RunId, IReadOnlyList<RunLogEntry> Lines, long Skipped);
 
-/// <summary>A run that is not final, as a snapshot lists it.</summary>
+/// <summary>A run that is not final (or ended in the last minutes), as a snapshot lists it.</summary>
 public sealed record LiveRunState(Guid RunId, Guid JobId, RunStatus Status, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt);
 
 /// <summary>
-/// What a (re)connecting client starts from: the live runs and the count of runs per status, as of <see cref="Sequence"/>.
-/// Apply only events with a larger sequence; for a run the snapshot lists, count its move from the state you hold.
+/// What a (re)connecting client starts from: the live runs (and those that ended in the last minutes) and the count of
+/// runs per status, as of <see cref="Sequence"/>. Apply only events with a larger sequence; for a run you know, count its
+/// move from the state you hold, for another from the event's <see cref="LiveRunStatus.Previous"/>.
 /// </summary>
-public sealed record LiveSnapshot(Guid WorkspaceId, long Sequence, IReadOnlyList<LiveRunState> LiveRuns, IReadOnlyDictionary<RunStatus, int> Counts);
+public sealed record LiveSnapshot(Guid WorkspaceId, long Sequence, IReadOnlyList<LiveRunState> Runs, IReadOnlyDictionary<RunStatus, int> Counts);
