@@ -1,5 +1,3 @@
-using AllData.Infrastructure.Persistence;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AllData.Infrastructure.Catalog;
@@ -9,7 +7,6 @@ public static class CatalogSetup
     /// <summary>Data sources, catalog readers, sync, browse/search/preview/profile and the demo warehouse.</summary>
     public static IServiceCollection AddAllDataCatalog(this IServiceCollection services)
     {
-        services.AddDataProtection().SetApplicationName("AllData").PersistKeysToDbContext<AllDataDbContext>();
         services.AddSingleton<DataSourceSecrets>();
         services.AddSingleton<ICatalogReader, PostgresCatalogReader>();
         services.AddSingleton<CatalogReaders>();
