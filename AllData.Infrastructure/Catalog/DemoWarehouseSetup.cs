@@ -89,6 +89,9 @@ internal sealed class DemoWarehouseSetup(
             var admins = await db.Users.Where(u => u.IsSystemAdmin).Select(u => u.Id).ToListAsync(ct);
             db.WorkspaceMembers.AddRange(admins.Select(id => new WorkspaceMember(workspace.Id, id, WorkspaceRole.Admin, at)));
             await db.SaveChangesAsync(ct);
+            // A newcomer lands where the data is: admins who never chose a workspace start in the demo.
+            await db.Users.Where(u => u.IsSystemAdmin && u.CurrentWorkspaceId == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(u => u.CurrentWorkspaceId, workspace.Id), ct);
             logger.LogInformation("Created the {Workspace} workspace", WorkspaceName);
         }
 
