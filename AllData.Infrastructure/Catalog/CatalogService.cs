@@ -112,7 +112,7 @@ internal sealed class CatalogService(AppDb appDb, DataSourceSecrets secrets, Cat
         {
             return await (from t in db.Set<CatalogTable>().AsNoTracking()
                           join d in db.Set<DataSource>() on t.DataSourceId equals d.Id
-                          where EF.Functions.Like(t.Name.ToLower(), pattern)
+                          where EF.Functions.Like(t.Name.ToLower(), pattern, LikeEscape)
                           orderby d.Name, t.SchemaName, t.Name
                           select new TreeTable(t.Id, d.Id, d.Name, t.SchemaName, t.Name, t.Kind)).Take(limit).ToListAsync(ct);
         }
@@ -138,18 +138,18 @@ internal sealed class CatalogService(AppDb appDb, DataSourceSecrets secrets, Cat
         {
             var tables = await (from t in db.Set<CatalogTable>().AsNoTracking()
                                 join d in db.Set<DataSource>() on t.DataSourceId equals d.Id
-                                where EF.Functions.Like(t.SearchText, contains)
+                                where EF.Functions.Like(t.SearchText, contains, LikeEscape)
                                 let name = t.Name.ToLower()
-                                let rank = name == q ? 0 : EF.Functions.Like(name, prefix) ? 1 : EF.Functions.Like(name, contains) ? 2 : 3
+                                let rank = name == q ? 0 : EF.Functions.Like(name, prefix, LikeEscape) ? 1 : EF.Functions.Like(name, contains, LikeEscape) ? 2 : 3
                                 orderby rank, t.Name.Length, t.Name
                                 select new SearchHit(t.Id, d.Name, t.SchemaName, t.Name, t.Kind, null, null, t.Comment, t.Description, t.Tags, rank))
                 .Take(limit).ToListAsync(ct);
             var columns = await (from c in db.Set<CatalogColumn>().AsNoTracking()
                                  join t in db.Set<CatalogTable>() on c.TableId equals t.Id
                                  join d in db.Set<DataSource>() on t.DataSourceId equals d.Id
-                                 where EF.Functions.Like(c.SearchText, contains)
+                                 where EF.Functions.Like(c.SearchText, contains, LikeEscape)
                                  let name = c.Name.ToLower()
-                                 let rank = name == q ? 0 : EF.Functions.Like(name, prefix) ? 1 : EF.Functions.Like(name, contains) ? 2 : 3
+                                 let rank = name == q ? 0 : EF.Functions.Like(name, prefix, LikeEscape) ? 1 : EF.Functions.Like(name, contains, LikeEscape) ? 2 : 3
                                  orderby rank, c.Name.Length, c.Name, t.Name
                                  select new SearchHit(t.Id, d.Name, t.SchemaName, t.Name, t.Kind, c.Name, c.DataType, c.Comment, c.Description, c.Tags, rank))
                 .Take(limit).ToListAsync(ct);
@@ -288,6 +288,9 @@ internal sealed class CatalogService(AppDb appDb, DataSourceSecrets secrets, Cat
         var columns = await db.Set<CatalogColumn>().AsNoTracking().Where(c => c.TableId == id).OrderBy(c => c.Position).ToListAsync(ct);
         return (table, source, columns);
     }
+
+    // Npgsql's LIKE has no escape character unless one is named; EscapeLike uses the backslash.
+    private const string LikeEscape = "\\";
 
     internal static string EscapeLike(string text) =>
         text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);

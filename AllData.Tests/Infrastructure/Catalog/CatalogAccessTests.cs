@@ -111,6 +111,18 @@ public sealed class CatalogAccessTests(DatabaseFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task Search_and_filter_take_underscores_and_percent_signs_literally()
+    {
+        await _host.With<DataSourceService, DataSourceCreated>(s => s.CreateAsync(_host.InputFor(_database)));
+
+        var underscore = await _host.With<CatalogService, IReadOnlyList<SearchHit>>(s => s.SearchAsync("order_counts"));
+        var percent = await _host.With<CatalogService, IReadOnlyList<SearchHit>>(s => s.SearchAsync("order%counts"));
+
+        Assert.Equal(("order_counts", 0), (underscore[0].Table, underscore[0].Rank));
+        Assert.Empty(percent);
+    }
+
+    [Fact]
     public async Task Search_finds_user_descriptions_and_tags()
     {
         var created = await _host.With<DataSourceService, DataSourceCreated>(s => s.CreateAsync(_host.InputFor(_database)));
