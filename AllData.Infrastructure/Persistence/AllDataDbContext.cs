@@ -28,6 +28,7 @@ internal sealed class AllDataDbContext(DbContextOptions<AllDataDbContext> option
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
+        builder.HasPostgresExtension("pg_trgm");
         builder.ApplyConfigurationsFromAssembly(typeof(AllDataDbContext).Assembly);
 
         foreach (var entity in builder.Model.GetEntityTypes()
