@@ -108,20 +108,30 @@ public sealed class Job : IWorkspaceOwned
         Touch(by, at);
     }
 
+    /// <summary>
+    /// The studio's Save: text, database settings and variables in one change (one version bump), refused when
+    /// <paramref name="basedOnVersion"/> is not the current version. Nothing changes unless everything is valid.
+    /// </summary>
+    public void Edit(string sql, Guid? dataSourceId, int? timeoutSeconds, int rowCap, IEnumerable<KeyValuePair<string, string>> variables,
+        int basedOnVersion, string by, DateTimeOffset at)
+    {
+        EnsureVersion(basedOnVersion);
+        var text = ValidateSql(sql);
+        ValidateDatabaseSettings(timeoutSeconds, rowCap);
+        var validVariables = ValidateVariables(variables);
+        DraftSql = text;
+        DataSourceId = dataSourceId;
+        TimeoutSeconds = timeoutSeconds;
+        RowCap = rowCap;
+        _variables = validVariables;
+        Touch(by, at);
+    }
+
     /// <summary>Changes the database settings; refused when <paramref name="basedOnVersion"/> is stale.</summary>
     public void ChangeDatabaseSettings(Guid? dataSourceId, int? timeoutSeconds, int rowCap, int basedOnVersion, string by, DateTimeOffset at)
     {
         EnsureVersion(basedOnVersion);
-        if (timeoutSeconds is < 1 or > MaxTimeoutSeconds)
-        {
-            throw new DomainException($"A timeout is between 1 and {MaxTimeoutSeconds} seconds.");
-        }
-
-        if (rowCap is < 1 or > MaxRowCap)
-        {
-            throw new DomainException($"The row cap is between 1 and {MaxRowCap}.");
-        }
-
+        ValidateDatabaseSettings(timeoutSeconds, rowCap);
         DataSourceId = dataSourceId;
         TimeoutSeconds = timeoutSeconds;
         RowCap = rowCap;
@@ -200,6 +210,19 @@ public sealed class Job : IWorkspaceOwned
         }
 
         return result;
+    }
+
+    private static void ValidateDatabaseSettings(int? timeoutSeconds, int rowCap)
+    {
+        if (timeoutSeconds is < 1 or > MaxTimeoutSeconds)
+        {
+            throw new DomainException($"A timeout is between 1 and {MaxTimeoutSeconds} seconds.");
+        }
+
+        if (rowCap is < 1 or > MaxRowCap)
+        {
+            throw new DomainException($"The row cap is between 1 and {MaxRowCap}.");
+        }
     }
 
     private static string ValidateSql(string? sql)
