@@ -10,6 +10,9 @@ public sealed class AllDataOptions
     /// <summary>Apply migrations and create the first administrator when the app starts.</summary>
     public bool SetupOnStart { get; set; } = true;
 
+    /// <summary>Create the "Demo" workspace with the generated demo warehouse on first start.</summary>
+    public bool CreateDemoWarehouse { get; set; } = true;
+
     /// <summary>Where to keep the generated first administrator password (owner-only file), besides printing it once.</summary>
     public string? InitialAdminPasswordFile { get; set; }
 

@@ -1,3 +1,4 @@
+using AllData.Infrastructure.Catalog;
 using AllData.Infrastructure.Identity;
 using AllData.Infrastructure.Flink;
 using AllData.Infrastructure.Operations;
@@ -11,8 +12,9 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services
     .AddAllDataPersistence(builder.Configuration)
     .AddAllDataIdentity()
+    .AddAllDataCatalog()
     .AddAllDataOperations()
-    .AddAllDataSqlEngines()
+    .AddAllDataStudio()
     .AddAllDataFlink()
     .AddAllDataWeb(builder.Configuration)
     .AddAllDataLive();

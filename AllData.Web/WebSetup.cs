@@ -1,4 +1,5 @@
 using System.Globalization;
+using AllData.Infrastructure.Catalog;
 using AllData.Infrastructure.Identity;
 using AllData.Web.Components;
 using AllData.Web.Features.Identity;
@@ -84,6 +85,19 @@ public static class WebSetup
             }
 
             Console.WriteLine();
+        }
+
+        if (options.CreateDemoWarehouse)
+        {
+            try
+            {
+                await scope.ServiceProvider.GetRequiredService<DemoWarehouseSetup>().EnsureAsync();
+            }
+            catch (Exception e) when (e is Npgsql.NpgsqlException or InvalidOperationException)
+            {
+                // The demo is a convenience: the app serves without it, and the next start tries again.
+                app.Logger.LogWarning(e, "Could not prepare the demo warehouse");
+            }
         }
     }
 

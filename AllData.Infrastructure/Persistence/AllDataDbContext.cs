@@ -28,6 +28,16 @@ internal sealed class AllDataDbContext(DbContextOptions<AllDataDbContext> option
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
+        builder.HasPostgresExtension("pg_trgm");
+
+        // Identity names its tables explicitly (AspNetUsers …); keep the store's snake_case throughout.
+        builder.Entity<AppUser>().ToTable("users");
+        builder.Entity<IdentityRole>().ToTable("roles");
+        builder.Entity<IdentityUserRole<string>>().ToTable("user_roles");
+        builder.Entity<IdentityUserClaim<string>>().ToTable("user_claims");
+        builder.Entity<IdentityUserLogin<string>>().ToTable("user_logins");
+        builder.Entity<IdentityUserToken<string>>().ToTable("user_tokens");
+        builder.Entity<IdentityRoleClaim<string>>().ToTable("role_claims");
         builder.ApplyConfigurationsFromAssembly(typeof(AllDataDbContext).Assembly);
 
         foreach (var entity in builder.Model.GetEntityTypes()

@@ -85,6 +85,7 @@ public sealed class AppFixture : IAsyncLifetime
             builder.UseSetting("ConnectionStrings:AllData", connectionString);
             builder.UseSetting("ALLDATA_ADMIN_PASSWORD", AdminPassword);
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
+            builder.UseSetting("AllData:CreateDemoWarehouse", "false");
         }
     }
 }

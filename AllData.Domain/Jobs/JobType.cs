@@ -1,0 +1,30 @@
+using AllData.Domain.Operations;
+using AllData.Domain.Studio;
+
+namespace AllData.Domain.Jobs;
+
+/// <summary>What a job runs and on which engine.</summary>
+public enum JobType
+{
+    /// <summary>SQL on a registered database data source.</summary>
+    DatabaseSql,
+
+    /// <summary>Flink SQL through a cluster's SQL Gateway.</summary>
+    FlinkSql,
+
+    /// <summary>A Flink JAR submitted to a cluster's JobManager.</summary>
+    FlinkJar,
+}
+
+public static class JobTypeExtensions
+{
+    /// <summary>The dialect the job's text is written in (a JAR job's text holds program arguments; read as Flink SQL).</summary>
+    public static SqlDialect Dialect(this JobType type) => type == JobType.DatabaseSql ? SqlDialect.PostgreSql : SqlDialect.FlinkSql;
+
+    public static RunEngine Engine(this JobType type) => type switch
+    {
+        JobType.DatabaseSql => RunEngine.DatabaseSql,
+        JobType.FlinkSql => RunEngine.FlinkSql,
+        _ => RunEngine.FlinkJar,
+    };
+}

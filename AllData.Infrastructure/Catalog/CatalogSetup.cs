@@ -1,0 +1,19 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AllData.Infrastructure.Catalog;
+
+public static class CatalogSetup
+{
+    /// <summary>Data sources, catalog readers, sync, browse/search/preview/profile and the demo warehouse.</summary>
+    public static IServiceCollection AddAllDataCatalog(this IServiceCollection services)
+    {
+        services.AddSingleton<DataSourceSecrets>();
+        services.AddSingleton<ICatalogReader, PostgresCatalogReader>();
+        services.AddSingleton<CatalogReaders>();
+        services.AddScoped<CatalogSyncService>();
+        services.AddScoped<DataSourceService>();
+        services.AddScoped<CatalogService>();
+        services.AddScoped<DemoWarehouseSetup>();
+        return services;
+    }
+}
