@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using AllData.Domain.Catalog;
+using AllData.Domain.Jobs;
 using AllData.Domain.Operations;
 using AllData.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -42,9 +44,10 @@ public sealed record RunListQuery
     public int PageSize { get; init; } = 25;
 }
 
+/// <param name="Target">Where it ran: the data source (database runs) or the cluster (Flink runs), when known.</param>
 public sealed record RunListItem(
-    Guid Id, Guid JobId, RunEngine Engine, RunTrigger Trigger, RunStatus Status, DateTimeOffset CreatedAt,
-    DateTimeOffset? StartedAt, DateTimeOffset? EndedAt, string? StartedBy, string? FlinkJobId, string? ResultSummary)
+    Guid Id, Guid JobId, string? JobName, RunEngine Engine, RunTrigger Trigger, RunStatus Status, DateTimeOffset CreatedAt,
+    DateTimeOffset? StartedAt, DateTimeOffset? EndedAt, string? StartedBy, string? Target, string? FlinkJobId, string? ResultSummary)
 {
     /// <summary>Run time so far for a live run, the whole run time for a final one; null before it started.</summary>
     public TimeSpan? DurationAt(DateTimeOffset now) => StartedAt is { } s ? (EndedAt ?? now) - s : null;
@@ -58,7 +61,10 @@ public sealed record RunSummary(IReadOnlyDictionary<RunStatus, int> ByStatus, in
     public int Live => ByStatus.Where(p => !p.Key.IsFinal()).Sum(p => p.Value);
 }
 
-public sealed record RunDetail(RunListItem Run, Guid? JobVersionId, string? ErrorMessage, IReadOnlyList<RunHistoryItem> History);
+/// <param name="Sql">The text of the version that ran; for a draft run, the job's draft as it is now.</param>
+public sealed record RunDetail(
+    RunListItem Run, Guid? JobVersionId, int? VersionNumber, string? Sql, string? SettingsJson, string? ErrorMessage,
+    IReadOnlyList<RunHistoryItem> History);
 
 public sealed record RunHistoryItem(RunStatus? From, RunStatus To, DateTimeOffset At, string? Reason);
 
@@ -72,12 +78,16 @@ internal sealed class OperationsQueries(AppDb appDb, TimeProvider clock)
         var (db, _) = await appDb.ForWorkspaceAsync(ct);
         await using (db)
         {
-            var runs = Filter(db.Set<JobRun>().AsNoTracking(), query);
+            var runs = Filter(db, db.Set<JobRun>().AsNoTracking(), query);
             var total = await runs.CountAsync(ct);
             var size = Math.Clamp(query.PageSize, 1, MaxPageSize);
             var items = await Sort(runs, query).Skip(Math.Max(0, query.Page) * size).Take(size)
-                .Select(r => new RunListItem(r.Id, r.JobId, r.Engine, r.Trigger, r.Status, r.CreatedAt, r.StartedAt, r.EndedAt,
+                .Select(r => new RunListItem(r.Id, r.JobId,
+                    db.Set<Job>().Where(j => j.Id == r.JobId).Select(j => j.Name).FirstOrDefault(),
+                    r.Engine, r.Trigger, r.Status, r.CreatedAt, r.StartedAt, r.EndedAt,
                     db.Users.Where(u => u.Id == r.StartedBy).Select(u => u.DisplayName != "" ? u.DisplayName : u.UserName).FirstOrDefault() ?? r.StartedBy,
+                    db.Set<Job>().Where(j => j.Id == r.JobId)
+                        .SelectMany(j => db.Set<DataSource>().Where(d => d.Id == j.DataSourceId).Select(d => d.Name)).FirstOrDefault(),
                     r.FlinkJobId, r.ResultSummary))
                 .ToListAsync(ct);
             return new PagedResult<RunListItem>(items, total);
@@ -110,10 +120,20 @@ internal sealed class OperationsQueries(AppDb appDb, TimeProvider clock)
 
             var startedBy = await db.Users.Where(u => u.Id == run.StartedBy).Select(u => u.DisplayName != "" ? u.DisplayName : u.UserName).FirstOrDefaultAsync(ct)
                             ?? run.StartedBy;
-            var item = new RunListItem(run.Id, run.JobId, run.Engine, run.Trigger, run.Status, run.CreatedAt, run.StartedAt, run.EndedAt,
-                startedBy, run.FlinkJobId, run.ResultSummary);
+            var job = await db.Set<Job>().AsNoTracking().Where(j => j.Id == run.JobId).Select(j => new { j.Name, j.DataSourceId, j.DraftSql })
+                .FirstOrDefaultAsync(ct);
+            var target = job?.DataSourceId is { } ds
+                ? await db.Set<DataSource>().Where(d => d.Id == ds).Select(d => d.Name).FirstOrDefaultAsync(ct)
+                : null;
+            var version = run.JobVersionId is { } vid
+                ? await db.Set<JobVersion>().AsNoTracking().Where(v => v.Id == vid).Select(v => new { v.Number, v.SqlText, v.SettingsJson })
+                    .FirstOrDefaultAsync(ct)
+                : null;
+            var item = new RunListItem(run.Id, run.JobId, job?.Name, run.Engine, run.Trigger, run.Status, run.CreatedAt, run.StartedAt,
+                run.EndedAt, startedBy, target, run.FlinkJobId, run.ResultSummary);
             var history = run.History.OrderBy(h => h.At).Select(h => new RunHistoryItem(h.From, h.To, h.At, h.Reason)).ToList();
-            return new RunDetail(item, run.JobVersionId, run.ErrorMessage, history);
+            return new RunDetail(item, run.JobVersionId, version?.Number, version?.SqlText ?? job?.DraftSql, version?.SettingsJson,
+                run.ErrorMessage, history);
         }
     }
 
@@ -154,7 +174,7 @@ internal sealed class OperationsQueries(AppDb appDb, TimeProvider clock)
         }
     }
 
-    private static IQueryable<JobRun> Filter(IQueryable<JobRun> runs, RunListQuery q)
+    private static IQueryable<JobRun> Filter(AllDataDbContext db, IQueryable<JobRun> runs, RunListQuery q)
     {
         if (q.Statuses.Count > 0)
         {
@@ -191,8 +211,9 @@ internal sealed class OperationsQueries(AppDb appDb, TimeProvider clock)
         {
             var pattern = "%" + q.Search.Trim().Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal)
                 .Replace("_", "\\_", StringComparison.Ordinal) + "%";
-            runs = runs.Where(r => EF.Functions.ILike(r.StartedBy ?? "", pattern) || EF.Functions.ILike(r.FlinkJobId ?? "", pattern)
-                                   || EF.Functions.ILike(r.ResultSummary ?? "", pattern) || EF.Functions.ILike(r.ErrorMessage ?? "", pattern));
+            var jobs = db.Set<Job>().Where(j => EF.Functions.ILike(j.Name, pattern, "\\")).Select(j => j.Id);
+            runs = runs.Where(r => jobs.Contains(r.JobId) || EF.Functions.ILike(r.StartedBy ?? "", pattern, "\\") || EF.Functions.ILike(r.FlinkJobId ?? "", pattern, "\\")
+                                   || EF.Functions.ILike(r.ResultSummary ?? "", pattern, "\\") || EF.Functions.ILike(r.ErrorMessage ?? "", pattern, "\\"));
         }
 
         return runs;
