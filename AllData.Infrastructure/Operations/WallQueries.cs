@@ -1,3 +1,4 @@
+using AllData.Domain.Jobs;
 using AllData.Domain.Operations;
 using AllData.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -17,10 +18,10 @@ public interface IClusterSummarySource
 
 public sealed record HourBucket(DateTimeOffset Hour, int Finished, int Failed, int Canceled);
 
-public sealed record TickerItem(Guid RunId, Guid JobId, RunStatus? From, RunStatus To, DateTimeOffset At, string? Reason);
+public sealed record TickerItem(Guid RunId, Guid JobId, string? JobName, RunStatus? From, RunStatus To, DateTimeOffset At, string? Reason);
 
 /// <summary>A job whose latest run is Failed, or a run whose state is Unknown: the wall shows a red banner while any exists.</summary>
-public sealed record AlarmRun(Guid RunId, Guid JobId, RunStatus Status, DateTimeOffset At);
+public sealed record AlarmRun(Guid RunId, Guid JobId, string? JobName, RunStatus Status, DateTimeOffset At);
 
 public sealed record WallState(
     int Running,
@@ -70,12 +71,12 @@ internal sealed class WallQueries(IDbContextFactory<AllDataDbContext> factory, I
             .Where(r => r.Status == RunStatus.Unknown
                         || (r.Status == RunStatus.Failed && !runs.Any(n => n.JobId == r.JobId && n.CreatedAt > r.CreatedAt)))
             .OrderByDescending(r => r.CreatedAt).Take(20)
-            .Select(r => new AlarmRun(r.Id, r.JobId, r.Status, r.EndedAt ?? r.CreatedAt)).ToListAsync(ct);
+            .Select(r => new AlarmRun(r.Id, r.JobId, db.Set<Job>().Where(j => j.Id == r.JobId).Select(j => j.Name).FirstOrDefault(), r.Status, r.EndedAt ?? r.CreatedAt)).ToListAsync(ct);
 
         var ticker = await (from c in db.Set<RunStatusChange>().AsNoTracking()
                             join r in runs on c.RunId equals r.Id
                             orderby c.At descending
-                            select new TickerItem(c.RunId, r.JobId, c.From, c.To, c.At, c.Reason))
+                            select new TickerItem(c.RunId, r.JobId, db.Set<Job>().Where(j => j.Id == r.JobId).Select(j => j.Name).FirstOrDefault(), c.From, c.To, c.At, c.Reason))
             .Take(TickerLength).ToListAsync(ct);
 
         var cluster = ClusterSummary.None;

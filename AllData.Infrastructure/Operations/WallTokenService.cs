@@ -67,6 +67,12 @@ internal sealed class WallTokenService(AppDb appDb, WorkspaceContext workspace, 
             .Where(t => t.TokenHash == hash && t.RevokedAt == null).Select(t => (Guid?)t.WorkspaceId).FirstOrDefaultAsync(ct);
     }
 
+    public async Task<string?> WorkspaceNameAsync(Guid workspaceId, CancellationToken ct = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        return await db.Workspaces.Where(w => w.Id == workspaceId).Select(w => w.Name).FirstOrDefaultAsync(ct);
+    }
+
     internal static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
     private static void RequireAdmin(WorkspaceAccess access)
