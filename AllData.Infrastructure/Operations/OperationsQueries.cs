@@ -54,7 +54,7 @@ public sealed record RunListItem(
 }
 
 /// <summary>The cards above the list: runs per status, and failures in the last 24 hours.</summary>
-public sealed record RunSummary(IReadOnlyDictionary<RunStatus, int> ByStatus, int FailedLast24h)
+public sealed record RunStatusSummary(IReadOnlyDictionary<RunStatus, int> ByStatus, int FailedLast24h)
 {
     public int Count(RunStatus status) => ByStatus.GetValueOrDefault(status);
 
@@ -94,7 +94,7 @@ internal sealed class OperationsQueries(AppDb appDb, TimeProvider clock)
         }
     }
 
-    public async Task<RunSummary> SummaryAsync(CancellationToken ct = default)
+    public async Task<RunStatusSummary> SummaryAsync(CancellationToken ct = default)
     {
         var (db, _) = await appDb.ForWorkspaceAsync(ct);
         await using (db)
@@ -103,7 +103,7 @@ internal sealed class OperationsQueries(AppDb appDb, TimeProvider clock)
             var counts = await runs.GroupBy(r => r.Status).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
             var since = clock.GetUtcNow().AddHours(-24);
             var failed = await runs.CountAsync(r => r.Status == RunStatus.Failed && r.EndedAt >= since, ct);
-            return new RunSummary(counts.ToDictionary(c => c.Key, c => c.Count), failed);
+            return new RunStatusSummary(counts.ToDictionary(c => c.Key, c => c.Count), failed);
         }
     }
 
