@@ -93,6 +93,9 @@ const KINDS = () => ({
 function register() {
   if (registered) return;
   registered = true;
+  const style = document.createElement('style');
+  style.textContent = '.alldata-highlighted-line { background: rgba(255, 196, 0, 0.25); }';
+  document.head.appendChild(style);
   const definitions = { flinksql: [FLINK_KEYWORDS, flinkFunctions], pgsql: [PG_KEYWORDS, postgresFunctions] };
   for (const id of DIALECTS) {
     monaco.languages.register({ id, aliases: [id === 'pgsql' ? 'PostgreSQL' : 'Flink SQL'] });
@@ -264,14 +267,26 @@ export const AllDataSql = {
     editor.focus();
   },
 
-  /** Puts a diff editor's two sides into a dialect. */
-  setDiffLanguage(diffEditorId, dialect) {
+  /** Shows two texts side by side in a diff editor, highlighted in a dialect; replaces (and disposes) earlier models. */
+  setDiff(diffEditorId, original, modified, dialect) {
     register();
     const diff = editorOf(diffEditorId);
-    const models = diff?.getModel();
-    if (!models) return;
-    monaco.editor.setModelLanguage(models.original, dialect);
-    monaco.editor.setModelLanguage(models.modified, dialect);
+    if (!diff) return false;
+    const previous = diff.getModel();
+    diff.setModel({ original: monaco.editor.createModel(original ?? '', dialect), modified: monaco.editor.createModel(modified ?? '', dialect) });
+    previous?.original?.dispose();
+    previous?.modified?.dispose();
+    return true;
+  },
+
+  /** Disposes a diff editor's models (call before the component goes away). */
+  clearDiff(diffEditorId) {
+    const diff = editorOf(diffEditorId);
+    const previous = diff?.getModel();
+    if (!previous) return;
+    diff.setModel(null);
+    previous.original?.dispose();
+    previous.modified?.dispose();
   },
 
   /** The statement range at a 1-based caret, computed locally (the server's SqlScript is the authority for runs). */
