@@ -7,7 +7,8 @@ import { offsetAt, statementAtOffset } from './sql-text.js';
 const PARSER_OWNER = 'alldata-parser';
 const ENGINE_OWNER = 'alldata-engine';
 const DIALECTS = ['flinksql', 'pgsql'];
-const workerUrl = (document.currentScript?.src ?? '').replace(/alldata-sql\.js(\?.*)?$/, 'alldata-sql-worker.js$1') || 'dist/alldata-sql-worker.js';
+// The worker sits beside this script (whose URL may carry a fingerprint): resolve it against this script's URL.
+const workerUrl = new URL('alldata-sql-worker.js', document.currentScript?.src ?? new URL('dist/', document.baseURI)).href;
 
 let registered = false;
 let worker = null;
