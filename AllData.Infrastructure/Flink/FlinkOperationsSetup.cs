@@ -20,6 +20,8 @@ public static class FlinkOperationsSetup
         services.AddHostedService(sp => sp.GetRequiredService<ClusterHealthMonitor>());
         services.AddSingleton<FlinkTrackerSupervisor>();
         services.AddHostedService(sp => sp.GetRequiredService<FlinkTrackerSupervisor>());
+        services.AddSingleton<FlinkSqlJobEngine>();
+        services.AddSingleton<IJobEngine>(sp => sp.GetRequiredService<FlinkSqlJobEngine>());
         return services;
     }
 }
