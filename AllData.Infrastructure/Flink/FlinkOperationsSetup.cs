@@ -20,6 +20,11 @@ public static class FlinkOperationsSetup
         services.AddHostedService(sp => sp.GetRequiredService<ClusterHealthMonitor>());
         services.AddSingleton<FlinkTrackerSupervisor>();
         services.AddHostedService(sp => sp.GetRequiredService<FlinkTrackerSupervisor>());
+        services.AddSingleton<FlinkPendingRestores>();
+        services.AddSingleton<FlinkSavepointRunner>();
+        services.AddScoped<FlinkJobOperations>();
+        services.AddSingleton<FlinkAutoRestarter>();
+        services.AddHostedService(sp => sp.GetRequiredService<FlinkAutoRestarter>());
         services.AddSingleton<FlinkSqlJobEngine>();
         services.AddSingleton<IJobEngine>(sp => sp.GetRequiredService<FlinkSqlJobEngine>());
         return services;

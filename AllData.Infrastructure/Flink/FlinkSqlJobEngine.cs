@@ -22,6 +22,7 @@ namespace AllData.Infrastructure.Flink;
 internal sealed partial class FlinkSqlJobEngine(
     IDbContextFactory<AllDataDbContext> factory,
     FlinkClusterConnections connections,
+    FlinkPendingRestores restores,
     ILogger<FlinkSqlJobEngine> logger) : IJobEngine
 {
     public static readonly TimeSpan OperationPoll = TimeSpan.FromMilliseconds(200);
@@ -216,7 +217,7 @@ internal sealed partial class FlinkSqlJobEngine(
         db.WorkspaceId = workspaceId;
         var cluster = await db.Set<FlinkCluster>().AsNoTracking().FirstOrDefaultAsync(c => c.Id == clusterId, ct)
                       ?? throw new DomainException("The job's Flink cluster no longer exists.");
-        var restore = settings.RestoreMode switch
+        var restore = restores.Take(jobId) ?? settings.RestoreMode switch
         {
             FlinkRestoreMode.ExplicitPath => settings.RestorePath,
             FlinkRestoreMode.LatestSavepointOrCheckpoint => await db.Set<FlinkSnapshot>().AsNoTracking().Where(s => s.JobId == jobId)
