@@ -13,7 +13,7 @@ builder.Services
     .AddAllDataIdentity()
     .AddAllDataCatalog()
     .AddAllDataOperations()
-    .AddAllDataSqlEngines()
+    .AddAllDataStudio()
     .AddAllDataFlink()
     .AddAllDataWeb(builder.Configuration);
 
