@@ -46,14 +46,14 @@ public sealed class CatalogComponentTests(DatabaseFixture fixture) : BunitContex
     {
         var cut = Render<CatalogTree>();
 
-        cut.WaitForAssertion(() => Assert.Contains("Shop db", cut.Find("[data-testid=catalog-tree]").TextContent));
+        cut.WaitForAssertion(() => Assert.Contains("Shop db", cut.Find("[data-testid=catalog-tree]").TextContent), TimeSpan.FromSeconds(20));
     }
 
     [Fact]
     public void The_tree_filter_shows_matching_tables_under_their_source_and_schema()
     {
         var cut = Render<CatalogTree>();
-        cut.WaitForAssertion(() => cut.Find("[data-testid=catalog-tree]"));
+        cut.WaitForAssertion(() => cut.Find("[data-testid=catalog-tree]"), TimeSpan.FromSeconds(20));
 
         var filter = cut.Find("[data-testid=tree-filter]");
         (filter.TagName == "INPUT" ? filter : filter.QuerySelector("input")!).Input("order");
@@ -66,7 +66,7 @@ public sealed class CatalogComponentTests(DatabaseFixture fixture) : BunitContex
             Assert.Contains("orders", text);
             Assert.Contains("order_counts", text);
             Assert.DoesNotContain("customers", text);
-        }, TimeSpan.FromSeconds(5));
+        }, TimeSpan.FromSeconds(20));
     }
 
     [Fact]
