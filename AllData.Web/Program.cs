@@ -15,7 +15,7 @@ builder.Services
     .AddAllDataCatalog()
     .AddAllDataOperations()
     .AddAllDataStudio()
-    .AddAllDataFlink()
+    .AddAllDataFlinkOperations()
     .AddAllDataWeb(builder.Configuration)
     .AddAllDataLive();
 

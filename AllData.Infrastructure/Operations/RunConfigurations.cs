@@ -32,6 +32,7 @@ internal sealed class JobRunConfiguration : IEntityTypeConfiguration<JobRun>
         builder.HasIndex(r => new { r.WorkspaceId, r.Status });
         builder.HasIndex(r => r.Status).HasFilter("status NOT IN ('Finished', 'Failed', 'Canceled')");
         builder.HasIndex(r => r.FlinkJobId).HasFilter("flink_job_id IS NOT NULL");
+        builder.HasIndex(r => r.FlinkClusterId).HasFilter("flink_cluster_id IS NOT NULL AND status NOT IN ('Finished', 'Failed', 'Canceled')");
     }
 }
 
