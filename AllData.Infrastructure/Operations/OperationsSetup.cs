@@ -13,6 +13,7 @@ public static class OperationsSetup
         services.AddSingleton<LiveSnapshotService>();
         services.AddSingleton<LiveAccessService>();
         services.AddScoped<WallQueries>();
+        services.AddSingleton<IClusterSummarySource, FlinkClusterSummarySource>();
         services.AddScoped<OperationsQueries>();
         services.AddScoped<WallTokenService>();
         return services;

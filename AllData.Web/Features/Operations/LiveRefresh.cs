@@ -14,7 +14,7 @@ public sealed class LiveRefresh : IAsyncDisposable
     private readonly Coalescer<Guid, RunStatusChanged> _statuses;
 
     public LiveRefresh(ILiveEvents events, Guid workspaceId, Func<IReadOnlyList<RunStatusChanged>, Task> onStatuses,
-        Func<RunLogAppended, Task>? onLog = null)
+        Func<RunLogAppended, Task>? onLog = null, Func<LiveEvent, Task>? onOther = null)
     {
         _statuses = new Coalescer<Guid, RunStatusChanged>(Window, onStatuses,
             merge: (older, newer) => newer with { Previous = older.Previous });
@@ -30,8 +30,19 @@ public sealed class LiveRefresh : IAsyncDisposable
                 case RunStatusChanged s:
                     _statuses.Post(s.RunId, s);
                     break;
-                case RunLogAppended log when onLog is not null:
-                    await onLog(log);
+                case RunLogAppended log:
+                    if (onLog is not null)
+                    {
+                        await onLog(log);
+                    }
+
+                    break;
+                default:
+                    if (onOther is not null)
+                    {
+                        await onOther(e);
+                    }
+
                     break;
             }
         });
