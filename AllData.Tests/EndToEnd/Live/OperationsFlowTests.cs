@@ -134,6 +134,8 @@ public sealed class OperationsFlowTests(AppFixture app)
         var token = await WallTokenAsync(workspaceId);
         var page = await app.NewPageAsync();
         await page.SetViewportSizeAsync(1920, 1080);
+        var console = new List<string>();
+        page.Console += (_, m) => console.Add(m.Type + ": " + m.Text);
         await page.GotoAsync($"/wall?token={token}");
         await Expect(page.GetByTestId("wall-running")).ToHaveTextAsync("0");
         await Expect(page.GetByTestId("wall-clusters")).ToHaveTextAsync("0 of 0");
@@ -144,7 +146,14 @@ public sealed class OperationsFlowTests(AppFixture app)
         await LiveTestKit.EventuallyAsync(() => true, "created");
         await _kit.MoveAsync(run.Id, (r, at) => r.MarkSubmitting(at));
         await _kit.MoveAsync(run.Id, (r, at) => r.MarkRunning(at));
-        await Expect(page.GetByTestId("wall-running")).ToHaveTextAsync("1");
+        try
+        {
+            await Expect(page.GetByTestId("wall-running")).ToHaveTextAsync("1");
+        }
+        catch (PlaywrightException)
+        {
+            Assert.Fail(string.Join("\n", console));
+        }
 
         await _kit.MoveAsync(run.Id, (r, at) => r.MarkFailed(at, "disk full"));
         await Expect(page.GetByTestId("wall-failed")).ToHaveTextAsync("1");
