@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using AllData.Domain.Catalog;
+using AllData.Domain.Flink;
 using AllData.Domain.Jobs;
 using AllData.Domain.Operations;
 using AllData.Infrastructure.Persistence;
@@ -25,6 +26,9 @@ public sealed record RunListQuery
     public RunEngine? Engine { get; init; }
 
     public Guid? JobId { get; init; }
+
+    /// <summary>Runs on this Flink cluster.</summary>
+    public Guid? ClusterId { get; init; }
 
     public RunTrigger? Trigger { get; init; }
 
@@ -86,8 +90,10 @@ internal sealed class OperationsQueries(AppDb appDb, TimeProvider clock)
                     db.Set<Job>().Where(j => j.Id == r.JobId).Select(j => j.Name).FirstOrDefault(),
                     r.Engine, r.Trigger, r.Status, r.CreatedAt, r.StartedAt, r.EndedAt,
                     db.Users.Where(u => u.Id == r.StartedBy).Select(u => u.DisplayName != "" ? u.DisplayName : u.UserName).FirstOrDefault() ?? r.StartedBy,
-                    db.Set<Job>().Where(j => j.Id == r.JobId)
-                        .SelectMany(j => db.Set<DataSource>().Where(d => d.Id == j.DataSourceId).Select(d => d.Name)).FirstOrDefault(),
+                    r.FlinkClusterId != null
+                        ? db.Set<FlinkCluster>().Where(c => c.Id == r.FlinkClusterId).Select(c => c.Name).FirstOrDefault()
+                        : db.Set<Job>().Where(j => j.Id == r.JobId)
+                            .SelectMany(j => db.Set<DataSource>().Where(d => d.Id == j.DataSourceId).Select(d => d.Name)).FirstOrDefault(),
                     r.FlinkJobId, r.ResultSummary))
                 .ToListAsync(ct);
             return new PagedResult<RunListItem>(items, total);
@@ -122,9 +128,11 @@ internal sealed class OperationsQueries(AppDb appDb, TimeProvider clock)
                             ?? run.StartedBy;
             var job = await db.Set<Job>().AsNoTracking().Where(j => j.Id == run.JobId).Select(j => new { j.Name, j.DataSourceId, j.DraftSql })
                 .FirstOrDefaultAsync(ct);
-            var target = job?.DataSourceId is { } ds
-                ? await db.Set<DataSource>().Where(d => d.Id == ds).Select(d => d.Name).FirstOrDefaultAsync(ct)
-                : null;
+            var target = run.FlinkClusterId is { } cluster
+                ? await db.Set<FlinkCluster>().Where(c => c.Id == cluster).Select(c => c.Name).FirstOrDefaultAsync(ct)
+                : job?.DataSourceId is { } ds
+                    ? await db.Set<DataSource>().Where(d => d.Id == ds).Select(d => d.Name).FirstOrDefaultAsync(ct)
+                    : null;
             var version = run.JobVersionId is { } vid
                 ? await db.Set<JobVersion>().AsNoTracking().Where(v => v.Id == vid).Select(v => new { v.Number, v.SqlText, v.SettingsJson })
                     .FirstOrDefaultAsync(ct)
@@ -165,6 +173,17 @@ internal sealed class OperationsQueries(AppDb appDb, TimeProvider clock)
         }
     }
 
+    /// <summary>The workspace's Flink clusters, for the list's cluster filter.</summary>
+    public async Task<IReadOnlyList<(Guid Id, string Name)>> ClustersAsync(CancellationToken ct = default)
+    {
+        var (db, _) = await appDb.ForWorkspaceAsync(ct);
+        await using (db)
+        {
+            var clusters = await db.Set<FlinkCluster>().AsNoTracking().OrderBy(c => c.Name).Select(c => new { c.Id, c.Name }).ToListAsync(ct);
+            return [.. clusters.Select(c => (c.Id, c.Name))];
+        }
+    }
+
     public async Task<bool> ExistsAsync(Guid runId, CancellationToken ct = default)
     {
         var (db, _) = await appDb.ForWorkspaceAsync(ct);
@@ -190,6 +209,11 @@ internal sealed class OperationsQueries(AppDb appDb, TimeProvider clock)
         if (q.JobId is { } job)
         {
             runs = runs.Where(r => r.JobId == job);
+        }
+
+        if (q.ClusterId is { } clusterId)
+        {
+            runs = runs.Where(r => r.FlinkClusterId == clusterId);
         }
 
         if (q.Trigger is { } trigger)

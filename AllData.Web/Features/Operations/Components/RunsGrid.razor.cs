@@ -17,6 +17,8 @@ public sealed partial class RunsGrid
     private IReadOnlyCollection<RunStatus> _statuses = [];
     private RunEngine? _engine;
     private RunTrigger? _trigger;
+    private Guid? _cluster;
+    private IReadOnlyList<(Guid Id, string Name)> _clusters = [];
     private int _hours;
     private string? _search;
     private IReadOnlyList<RunListItem> _page = [];
@@ -60,6 +62,7 @@ public sealed partial class RunsGrid
             Engine = _engine,
             Trigger = _trigger,
             JobId = JobId,
+            ClusterId = _cluster,
             From = _hours > 0 ? Clock.GetUtcNow().AddHours(-_hours) : null,
             Search = _search,
             Sort = sort?.SortBy switch
@@ -98,6 +101,14 @@ public sealed partial class RunsGrid
     private Task EngineAsync(RunEngine? engine)
     {
         _engine = engine;
+        return ReloadAsync();
+    }
+
+    protected override async Task OnInitializedAsync() => _clusters = await Queries.ClustersAsync();
+
+    private Task ClusterAsync(Guid? cluster)
+    {
+        _cluster = cluster;
         return ReloadAsync();
     }
 
