@@ -8,11 +8,10 @@ public static class FlinkOperationsSetup
 {
     /// <summary>
     /// Flink clusters, their health monitor, the per-cluster trackers, the Flink SQL engine and job operations
-    /// (calls <see cref="FlinkSetup.AddAllDataFlink"/> for the REST clients). Options: <c>Flink:Tracker</c>.
+    /// (call after <see cref="FlinkSetup.AddAllDataFlink"/>, which registers the REST clients). Options: <c>Flink:Tracker</c>.
     /// </summary>
     public static IServiceCollection AddAllDataFlinkOperations(this IServiceCollection services)
     {
-        services.AddAllDataFlink();
         services.AddOptions<FlinkTrackerOptions>().BindConfiguration(FlinkTrackerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<FlinkClusterConnections>();
         services.AddScoped<FlinkClusterService>();

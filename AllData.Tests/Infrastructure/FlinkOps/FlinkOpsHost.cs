@@ -55,7 +55,7 @@ internal sealed class FlinkOpsHost : IAsyncDisposable
         services.AddLogging();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddAllDataPersistence(configuration).AddAllDataIdentity().AddAllDataOperations().AddAllDataCatalog().AddAllDataStudio()
-            .AddAllDataFlinkOperations();
+            .AddAllDataFlink().AddAllDataFlinkOperations();
         services.Configure<FlinkClientOptions>(o =>
         {
             o.RetryBaseDelay = TimeSpan.FromMilliseconds(10);
