@@ -24,6 +24,9 @@ public static class FlinkOperationsSetup
         services.AddScoped<FlinkJobOperations>();
         services.AddSingleton<FlinkAutoRestarter>();
         services.AddHostedService(sp => sp.GetRequiredService<FlinkAutoRestarter>());
+        services.AddScoped<FlinkLogTail>();
+        services.AddSingleton<FlinkMetricSampler>();
+        services.AddHostedService(sp => sp.GetRequiredService<FlinkMetricSampler>());
         services.AddSingleton<FlinkSqlJobEngine>();
         services.AddSingleton<IJobEngine>(sp => sp.GetRequiredService<FlinkSqlJobEngine>());
         return services;
