@@ -50,6 +50,25 @@ public sealed class FlinkTrackingTests(DatabaseFixture database) : IClassFixture
     }
 
     [Fact]
+    public async Task Gateway_error_names_the_statement_and_its_line_and_starts_no_job()
+    {
+        await using var host = await FlinkOpsHost.StartAsync(database);
+        host.Flink.SqlGateway.FailingStatements["CREATE TABLE sink"] =
+            "org.apache.flink.table.api.ValidationException: Could not find any factory for identifier 'blackhole2' at line 1, column 40";
+        var (jobId, versionId) = await host.CreateSqlJobAsync(Script);
+        var orchestrator = host.Get<RunOrchestrator>();
+
+        var started = await orchestrator.StartAsync(host.WorkspaceId, "tester", jobId, RunTrigger.Manual, versionId, ct: host.Ct);
+        await orchestrator.WhenEndedAsync(started.RunId);
+
+        var run = await host.RunAsync(started.RunId);
+        Assert.Equal(RunStatus.Failed, run.Status);
+        Assert.StartsWith("Statement 3 (line 3, column 40)", run.ErrorMessage, StringComparison.Ordinal);
+        Assert.Empty(host.Flink.JobManager.Jobs);
+        Assert.Empty(host.Flink.SqlGateway.Sessions);
+    }
+
+    [Fact]
     public async Task Cluster_that_does_not_answer_turns_runs_unknown_and_back_running_never_failed()
     {
         await using var host = await FlinkOpsHost.StartAsync(database);
