@@ -14,7 +14,7 @@ builder.Services
     .AddAllDataCatalog()
     .AddAllDataOperations()
     .AddAllDataStudio()
-    .AddAllDataFlink()
+    .AddAllDataFlinkOperations()
     .AddAllDataWeb(builder.Configuration);
 
 var app = builder.Build();
