@@ -12,11 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace AllData.Infrastructure.Persistence.Migrations
 {
     [DbContext(typeof(AllDataDbContext))]
-<<<<<<<< HEAD:AllData.Infrastructure/Persistence/Migrations/20261124182113_FlinkClusters.Designer.cs
-    [Migration("20261124182113_FlinkClusters")]
-========
     [Migration("20261124182747_FlinkClusters")]
->>>>>>>> main:AllData.Infrastructure/Persistence/Migrations/20261124182747_FlinkClusters.Designer.cs
     partial class FlinkClusters
     {
         /// <inheritdoc />
