@@ -8,10 +8,15 @@ public static class FlinkOperationsSetup
 {
     /// <summary>
     /// Flink clusters, their health monitor, the per-cluster trackers, the Flink SQL engine and job operations
-    /// (call after <see cref="FlinkSetup.AddAllDataFlink"/>, which registers the REST clients). Options: <c>Flink:Tracker</c>.
+    /// (and the REST clients through <see cref="FlinkSetup.AddAllDataFlink"/> unless already registered). Options: <c>Flink:Tracker</c>.
     /// </summary>
     public static IServiceCollection AddAllDataFlinkOperations(this IServiceCollection services)
     {
+        if (!services.Any(d => d.ServiceType == typeof(FlinkClientFactory)))
+        {
+            services.AddAllDataFlink();
+        }
+
         services.AddOptions<FlinkTrackerOptions>().BindConfiguration(FlinkTrackerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<FlinkClusterConnections>();
         services.AddScoped<FlinkClusterService>();
