@@ -70,6 +70,8 @@ public sealed record RunDetail(
     RunListItem Run, Guid? JobVersionId, int? VersionNumber, string? Sql, string? SettingsJson, string? ErrorMessage,
     IReadOnlyList<RunHistoryItem> History);
 
+public sealed record RunMetricPoint(DateTimeOffset At, double RecordsInPerSecond, double RecordsOutPerSecond, double? LastCheckpointDurationMs);
+
 public sealed record RunHistoryItem(RunStatus? From, RunStatus To, DateTimeOffset At, string? Reason);
 
 /// <summary>Reads runs of the acting user's workspace for the operations center.</summary>
@@ -170,6 +172,20 @@ internal sealed class OperationsQueries(AppDb appDb, TimeProvider clock)
             {
                 yield return line;
             }
+        }
+    }
+
+    /// <summary>A Flink run's sampled metrics at the finest resolution kept, oldest first (at most <paramref name="max"/>).</summary>
+    public async Task<IReadOnlyList<RunMetricPoint>> MetricsAsync(Guid runId, int max = 360, CancellationToken ct = default)
+    {
+        var (db, _) = await appDb.ForWorkspaceAsync(ct);
+        await using (db)
+        {
+            var points = await db.Set<FlinkMetricSample>().AsNoTracking().Where(m => m.RunId == runId)
+                .OrderBy(m => m.ResolutionSeconds).ThenByDescending(m => m.Bucket).Take(max)
+                .Select(m => new RunMetricPoint(m.Bucket, m.RecordsInPerSecond, m.RecordsOutPerSecond, m.LastCheckpointDurationMs))
+                .ToListAsync(ct);
+            return [.. points.DistinctBy(p => p.At).OrderBy(p => p.At)];
         }
     }
 
