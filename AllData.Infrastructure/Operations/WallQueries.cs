@@ -1,3 +1,4 @@
+using AllData.Domain.Flink;
 using AllData.Domain.Jobs;
 using AllData.Domain.Operations;
 using AllData.Infrastructure.Persistence;
@@ -23,6 +24,9 @@ public sealed record TickerItem(Guid RunId, Guid JobId, string? JobName, RunStat
 /// <summary>A job whose latest run is Failed, or a run whose state is Unknown: the wall shows a red banner while any exists.</summary>
 public sealed record AlarmRun(Guid RunId, Guid JobId, string? JobName, RunStatus Status, DateTimeOffset At);
 
+/// <summary>A running streaming job's recent output rate (records out per second), oldest first.</summary>
+public sealed record ThroughputLine(Guid RunId, string? JobName, IReadOnlyList<double> RecordsOutPerSecond);
+
 public sealed record WallState(
     int Running,
     int FailedLast24h,
@@ -31,7 +35,8 @@ public sealed record WallState(
     IReadOnlyDictionary<RunStatus, int> ByStatus,
     IReadOnlyList<HourBucket> PerHour,
     IReadOnlyList<AlarmRun> Alarms,
-    IReadOnlyList<TickerItem> Ticker);
+    IReadOnlyList<TickerItem> Ticker,
+    IReadOnlyList<ThroughputLine> Throughput);
 
 /// <summary>
 /// The numbers of a workspace's monitoring wall. The caller resolved the workspace (a member's, or a wall token's), so
@@ -40,6 +45,7 @@ public sealed record WallState(
 internal sealed class WallQueries(IDbContextFactory<AllDataDbContext> factory, IEnumerable<IClusterSummarySource> clusters, TimeProvider clock)
 {
     public const int TickerLength = 15;
+    public const int FineResolutionSeconds = 10;
 
     public async Task<WallState> GetAsync(Guid workspaceId, CancellationToken ct = default)
     {
@@ -79,6 +85,20 @@ internal sealed class WallQueries(IDbContextFactory<AllDataDbContext> factory, I
                             select new TickerItem(c.RunId, r.JobId, db.Set<Job>().Where(j => j.Id == r.JobId).Select(j => j.Name).FirstOrDefault(), c.From, c.To, c.At, c.Reason))
             .Take(TickerLength).ToListAsync(ct);
 
+        // The busiest streaming jobs: running Flink runs with samples in the last 10 minutes, by their latest output rate.
+        var recent = now.AddMinutes(-10);
+        var samples = await (from m in db.Set<FlinkMetricSample>().AsNoTracking()
+                             join r in runs on m.RunId equals r.Id
+                             where r.Status == RunStatus.Running && m.Bucket >= recent && m.ResolutionSeconds == FineResolutionSeconds
+                             select new { m.RunId, r.JobId, m.Bucket, m.RecordsOutPerSecond })
+            .ToListAsync(ct);
+        var busiest = samples.GroupBy(m => m.RunId)
+            .Select(g => (g.Key, g.First().JobId, Points: g.OrderBy(m => m.Bucket).Select(m => m.RecordsOutPerSecond).ToList()))
+            .OrderByDescending(g => g.Points[^1]).Take(4).ToList();
+        var jobIds = busiest.Select(b => b.JobId).ToList();
+        var names = await db.Set<Job>().AsNoTracking().Where(j => jobIds.Contains(j.Id)).ToDictionaryAsync(j => j.Id, j => j.Name, ct);
+        var throughput = busiest.Select(b => new ThroughputLine(b.Key, names.GetValueOrDefault(b.JobId), b.Points)).ToList();
+
         var cluster = ClusterSummary.None;
         foreach (var source in clusters)
         {
@@ -87,7 +107,7 @@ internal sealed class WallQueries(IDbContextFactory<AllDataDbContext> factory, I
                 Add(cluster.SlotsTotal, s.SlotsTotal));
         }
 
-        return new WallState(byStatus.GetValueOrDefault(RunStatus.Running), failed, successRate, cluster, byStatus, perHour, alarms, ticker);
+        return new WallState(byStatus.GetValueOrDefault(RunStatus.Running), failed, successRate, cluster, byStatus, perHour, alarms, ticker, throughput);
     }
 
     private static int? Add(int? a, int? b) => a is null && b is null ? null : (a ?? 0) + (b ?? 0);

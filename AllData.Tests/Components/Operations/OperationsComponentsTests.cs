@@ -61,7 +61,7 @@ public sealed class OperationsComponentsTests : MudTestContext
     [Fact]
     public void Wall_tiles_show_zero_of_zero_clusters_and_no_rate_without_runs()
     {
-        var state = new WallState(0, 0, null, ClusterSummary.None, new Dictionary<RunStatus, int>(), [], [], []);
+        var state = new WallState(0, 0, null, ClusterSummary.None, new Dictionary<RunStatus, int>(), [], [], [], []);
         var cut = Render<WallTiles>(p => p.Add(c => c.State, state));
         Assert.Equal("0 of 0", cut.Find("[data-testid=wall-clusters]").TextContent);
         Assert.Equal("—", cut.Find("[data-testid=wall-success-rate]").TextContent);
@@ -71,7 +71,7 @@ public sealed class OperationsComponentsTests : MudTestContext
     [Fact]
     public void Wall_tiles_show_running_failures_rate_and_slots()
     {
-        var state = new WallState(5, 2, 0.75, new ClusterSummary(2, 3, 12, 16), new Dictionary<RunStatus, int>(), [], [], []);
+        var state = new WallState(5, 2, 0.75, new ClusterSummary(2, 3, 12, 16), new Dictionary<RunStatus, int>(), [], [], [], []);
         var cut = Render<WallTiles>(p => p.Add(c => c.State, state));
         Assert.Equal("5", cut.Find("[data-testid=wall-running]").TextContent);
         Assert.Equal("2", cut.Find("[data-testid=wall-failed]").TextContent);
