@@ -339,7 +339,22 @@ internal sealed class ClusterTracker(
         if (_lockConnection is { } connection)
         {
             _lockConnection = null;
-            await connection.DisposeAsync();
+            try
+            {
+                // Unlock explicitly: closing the connection frees the lock only once the server's backend has exited,
+                // which can lag, so another instance could find the cluster still taken.
+                await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(@key)", connection);
+                unlock.Parameters.AddWithValue("key", LockKey(target.Id));
+                await unlock.ExecuteScalarAsync();
+            }
+            catch (NpgsqlException e)
+            {
+                logger.LogDebug(e, "Could not unlock Flink cluster {ClusterId}; closing the connection frees it", target.Id);
+            }
+            finally
+            {
+                await connection.DisposeAsync();
+            }
         }
     }
 }

@@ -141,7 +141,7 @@ public sealed class OperationsFlowTests(AppFixture app)
         await Expect(page.GetByTestId("wall-clusters")).ToHaveTextAsync("0 of 0");
 
         // The page is interactive once its circuit is up; only then can events reach it.
-        await page.WaitForFunctionAsync("() => window.Blazor && document.querySelector('#components-reconnect-modal') !== null");
+        await page.Locator("[data-testid=wall-title][data-live=true]").WaitForAsync();
         var run = await _kit.CreateRunAsync(workspaceId);
         await LiveTestKit.EventuallyAsync(() => true, "created");
         await _kit.MoveAsync(run.Id, (r, at) => r.MarkSubmitting(at));
