@@ -1,0 +1,296 @@
+using AllData.Domain.Identity;
+using AllData.Domain.Jobs;
+using AllData.Domain.Operations;
+using AllData.Domain.Studio;
+using AllData.Infrastructure.Catalog;
+using AllData.Infrastructure.Identity;
+using AllData.Infrastructure.Operations;
+using AllData.Infrastructure.Studio;
+using AllData.Web.Components.Shared;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.Localization;
+using MudBlazor;
+
+namespace AllData.Web.Features.Studio.Components;
+
+/// <summary>One open job: toolbar, settings, editor, variables and the bottom panel (results, console, outcomes, explain, versions).</summary>
+public sealed partial class JobEditor
+{
+    private JobDetail? _job;
+    private string _text = string.Empty;
+    private Guid? _dataSourceId;
+    private int? _timeout;
+    private int _rowCap = Job.DefaultRowCap;
+    private List<VariableRow> _variables = [];
+    private IReadOnlyList<DataSourceSummary> _sources = [];
+    private bool _dirty;
+    private int _bottomTab;
+    private ExplainResult? _plan;
+    private ScriptEditor? _editor;
+    private VersionsPanel? _versionsPanel;
+    private RunWatch _watch = default!;
+    private Guid? _errorsShownFor;
+
+    [Inject] private JobService Jobs { get; set; } = default!;
+    [Inject] private JobVersionService Versions { get; set; } = default!;
+    [Inject] private RunService Runs { get; set; } = default!;
+    [Inject] private ExplainService Explainer { get; set; } = default!;
+    [Inject] private DataSourceService Sources { get; set; } = default!;
+    [Inject] private ILiveEvents Events { get; set; } = default!;
+    [Inject] private IDialogService Dialogs { get; set; } = default!;
+    [Inject] private ISnackbar Snackbar { get; set; } = default!;
+
+    [CascadingParameter] private UserAccess? Access { get; set; }
+
+    [Parameter, EditorRequired] public Guid JobId { get; set; }
+
+    /// <summary>Raised when the unsaved state changes (the tab shows ●).</summary>
+    [Parameter] public EventCallback<bool> OnDirtyChanged { get; set; }
+
+    private bool CanEdit => Access?.Can(WorkspaceRole.Developer) == true;
+
+    private bool CanRun => CanEdit && !_watch.IsActive;
+
+    protected override async Task OnInitializedAsync()
+    {
+        _watch = new RunWatch(Events, Runs);
+        _watch.Changed += OnRunChangedAsync;
+        _sources = await Sources.ListAsync();
+        Apply(await Jobs.GetAsync(JobId));
+    }
+
+    private void Apply(JobDetail job)
+    {
+        _job = job;
+        _text = job.DraftSql;
+        _dataSourceId = job.DataSourceId ?? (_sources.Count == 1 ? _sources[0].Id : null);
+        _timeout = job.TimeoutSeconds;
+        _rowCap = job.RowCap;
+        _variables = [.. job.Variables.Select(v => new VariableRow(Guid.NewGuid(), v.Key, v.Value))];
+        _ = SetDirtyAsync(false);
+    }
+
+    private async Task SetDirtyAsync(bool dirty)
+    {
+        if (_dirty != dirty)
+        {
+            _dirty = dirty;
+            await OnDirtyChanged.InvokeAsync(dirty);
+        }
+    }
+
+    private Task MarkDirty() => SetDirtyAsync(true);
+
+    private async Task OnTextChanged(string text)
+    {
+        _text = text;
+        await SetDirtyAsync(true);
+    }
+
+    private JobDraft Draft(int basedOn) => new(_text, _dataSourceId, _timeout, _rowCap,
+        _variables.Where(v => v.Name.Length > 0).GroupBy(v => v.Name).ToDictionary(g => g.Key, g => g.Last().Value), basedOn);
+
+    /// <summary>Saves; on a conflict asks whether to overwrite or reload. Returns false when the draft is not saved.</summary>
+    private async Task<bool> SaveAsync()
+    {
+        if (_job is null || !CanEdit)
+        {
+            return false;
+        }
+
+        try
+        {
+            JobDetail? saved = null;
+            if (!await Ui.TryAsync(Snackbar, S, async () => saved = await Jobs.SaveAsync(JobId, Draft(_job.Version))) || saved is null)
+            {
+                return false;
+            }
+
+            _job = saved;
+            await SetDirtyAsync(false);
+            return true;
+        }
+        catch (JobConflictException conflict)
+        {
+            var parameters = new DialogParameters<ConflictDialog> { { d => d.Conflict, conflict }, { d => d.Mine, _text } };
+            var dialog = await Dialogs.ShowAsync<ConflictDialog>(S["Someone else saved this job"], parameters, new DialogOptions { MaxWidth = MaxWidth.Large, FullWidth = true });
+            switch ((await dialog.Result)?.Data)
+            {
+                case ConflictChoice.Overwrite:
+                    _job = conflict.Current;
+                    return await SaveAsync();
+                case ConflictChoice.Reload:
+                    Apply(conflict.Current);
+                    break;
+            }
+
+            return false;
+        }
+    }
+
+    private async Task RunSelectionAsync() => await RunRangeAsync(_editor is null ? new StatementRange(0, 0) : await _editor.SelectionAsync());
+
+    private Task RunAllAsync() => StartAsync(null);
+
+    private Task RunRangeAsync(StatementRange range) => StartAsync(range);
+
+    private async Task StartAsync(StatementRange? range)
+    {
+        if (!CanRun || (_dirty && !await SaveAsync()))
+        {
+            return;
+        }
+
+        RunStarted? started = null;
+        if (_editor is not null)
+        {
+            await _editor.ClearErrorsAsync();
+        }
+
+        if (!await Ui.TryAsync(Snackbar, S, async () => started = await Runs.StartAsync(JobId, RunTrigger.Manual, null, range)) || started is null)
+        {
+            return;
+        }
+
+        _errorsShownFor = null;
+        if (started.PreparationError is { } error && _editor is not null)
+        {
+            var position = error.Position ?? new SqlPosition(1, 1);
+            await _editor.SetErrorsAsync([new EditorError(position.Line, position.Column, error.Offset ?? 0, error.Message)]);
+        }
+
+        _bottomTab = started.PreparationError is null ? 0 : 1;
+        await _watch.FollowAsync(started.RunId);
+    }
+
+    private async Task StopAsync()
+    {
+        if (_watch.RunId is { } id)
+        {
+            await Ui.TryAsync(Snackbar, S, () => Runs.CancelAsync(id));
+        }
+    }
+
+    private async Task OnRunChangedAsync()
+    {
+        if (_watch.Status is { } status && status.IsFinal() && _watch.RunId != _errorsShownFor && _editor is not null)
+        {
+            _errorsShownFor = _watch.RunId;
+            var errors = (_watch.Results?.Outcomes ?? []).Select(o => o.Error).OfType<SqlRunError>().Where(e => e.Position is not null)
+                .Select(e => new EditorError(e.Position!.Value.Line, e.Position.Value.Column, OffsetOf(e.Position.Value), e.Message)).ToList();
+            if (errors.Count > 0)
+            {
+                await InvokeAsync(() => _editor.SetErrorsAsync(errors));
+                _bottomTab = 2;
+            }
+        }
+
+        await InvokeAsync(StateHasChanged);
+    }
+
+    private async Task RevealAsync(SqlRunError error)
+    {
+        if (error.Position is { } p && _editor is not null)
+        {
+            await _editor.RevealAsync(OffsetOf(p));
+        }
+    }
+
+    private int OffsetOf(SqlPosition position)
+    {
+        var offset = 0;
+        for (var line = 1; line < position.Line && offset < _text.Length; line++)
+        {
+            var next = _text.IndexOf('\n', offset);
+            offset = next < 0 ? _text.Length : next + 1;
+        }
+
+        return Math.Min(_text.Length, offset + position.Column - 1);
+    }
+
+    private async Task ExplainAsync(bool analyze)
+    {
+        if (_dataSourceId is not { } source)
+        {
+            Snackbar.Add(S["Choose a data source first."], Severity.Warning);
+            return;
+        }
+
+        if (analyze && await Dialogs.ShowMessageBoxAsync(S["Explain analyze"],
+                (string)S["EXPLAIN ANALYZE executes the statement (inside a transaction that is rolled back afterwards). Run it?"],
+                yesText: S["Execute and explain"], cancelText: S["Cancel"]) != true)
+        {
+            return;
+        }
+
+        var offset = _editor is null ? 0 : (await _editor.SelectionAsync()).Start;
+        if (await Ui.TryAsync(Snackbar, S, async () => _plan = await Explainer.ExplainAsync(JobId, source, _text, offset, analyze, Draft(0).Variables)))
+        {
+            _bottomTab = 3;
+        }
+    }
+
+    private async Task PublishAsync()
+    {
+        if (_dirty && !await SaveAsync())
+        {
+            return;
+        }
+
+        var dialog = await Dialogs.ShowAsync<PublishDialog>(S["Publish"], new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
+        JobVersionSummary? version = null;
+        if (await dialog.Result is { Canceled: false, Data: string comment } &&
+            await Ui.TryAsync(Snackbar, S, async () => version = await Versions.PublishAsync(JobId, comment)) && version is not null)
+        {
+            Snackbar.Add(S["Published version {0}", version.Number], Severity.Success);
+            _job = await Jobs.GetAsync(JobId);
+            ShowVersions();
+            if (_versionsPanel is not null)
+            {
+                await _versionsPanel.ReloadAsync();
+            }
+        }
+    }
+
+    private void ShowVersions() => _bottomTab = 4;
+
+    private async Task RestoreAsync(JobVersionSummary version)
+    {
+        var text = _dirty ? S["Restore v{0} into the draft? Your unsaved changes are lost.", version.Number] : S["Restore v{0} into the draft?", version.Number];
+        if (_job is null || await Dialogs.ShowMessageBoxAsync(S["Restore"], (string)text, yesText: S["Restore"], cancelText: S["Cancel"]) != true)
+        {
+            return;
+        }
+
+        try
+        {
+            JobDetail? restored = null;
+            if (await Ui.TryAsync(Snackbar, S, async () => restored = await Versions.RestoreAsync(JobId, version.Id, _job.Version), S["Restored v{0}", version.Number]) && restored is not null)
+            {
+                Apply(restored);
+            }
+        }
+        catch (JobConflictException conflict)
+        {
+            Snackbar.Add(conflict.Message, Severity.Warning);
+            Apply(conflict.Current);
+        }
+    }
+
+    private static Color StatusColor(RunStatus status) => status switch
+    {
+        RunStatus.Finished => Color.Success,
+        RunStatus.Failed => Color.Error,
+        RunStatus.Canceled or RunStatus.Canceling => Color.Warning,
+        _ => Color.Info,
+    };
+
+    public void Dispose()
+    {
+        if (_watch is not null)
+        {
+            _watch.Changed -= OnRunChangedAsync;
+            _watch.Dispose();
+        }
+    }
+}
