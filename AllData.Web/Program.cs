@@ -5,6 +5,7 @@ using AllData.Infrastructure.Operations;
 using AllData.Infrastructure.Studio;
 using AllData.Infrastructure.Persistence;
 using AllData.Web;
+using AllData.Web.Features.Studio;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -15,6 +16,7 @@ builder.Services
     .AddAllDataOperations()
     .AddAllDataSqlEngines()
     .AddAllDataFlink()
+    .AddAllDataStudio()
     .AddAllDataWeb(builder.Configuration);
 
 var app = builder.Build();
@@ -23,6 +25,7 @@ await app.RunSetupAsync();
 
 app.UseAllDataPipeline();
 app.MapAllDataEndpoints();
+app.MapStudioEndpoints();
 
 await app.RunAsync();
 
