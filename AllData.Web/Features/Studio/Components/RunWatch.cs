@@ -13,6 +13,7 @@ internal sealed class RunWatch(ILiveEvents events, RunService runs) : IDisposabl
     public const int MaxLogLines = 5000;
     private readonly List<RunLogEntry> _log = [];
     private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _statusGate = new(1, 1);
     private IDisposable? _subscription;
 
     public event Func<Task>? Changed;
@@ -50,8 +51,7 @@ internal sealed class RunWatch(ILiveEvents events, RunService runs) : IDisposabl
         RunId = runId;
         Results = null;
         _subscription = events.Subscribe(OnEventAsync);
-        var summary = await runs.GetAsync(runId);
-        (Status, Error) = (summary.Status, summary.ErrorMessage);
+        await RefreshStatusAsync(runId);
         var log = await runs.GetLogAsync(runId);
         lock (_gate)
         {
@@ -77,18 +77,15 @@ internal sealed class RunWatch(ILiveEvents events, RunService runs) : IDisposabl
         switch (e)
         {
             case RunStatusChanged s when s.RunId == id:
-                Status = s.Status;
-                if (s.Status.IsFinal())
-                {
-                    var summary = await runs.GetAsync(id);
-                    Error = summary.ErrorMessage;
-                }
-
+                // Events may arrive out of order (each is delivered on its own task): read the stored state instead.
+                await RefreshStatusAsync(id);
                 break;
             case RunLogAppended l when l.RunId == id:
                 lock (_gate)
                 {
-                    _log.AddRange(l.Lines);
+                    var known = _log.Select(x => x.Sequence).ToHashSet();
+                    _log.AddRange(l.Lines.Where(x => !known.Contains(x.Sequence)));
+                    _log.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
                     if (_log.Count > MaxLogLines)
                     {
                         _log.RemoveRange(0, _log.Count - MaxLogLines);
@@ -106,7 +103,28 @@ internal sealed class RunWatch(ILiveEvents events, RunService runs) : IDisposabl
         await NotifyAsync();
     }
 
+    private async Task RefreshStatusAsync(Guid runId)
+    {
+        await _statusGate.WaitAsync();
+        try
+        {
+            var summary = await runs.GetAsync(runId);
+            if (RunId == runId)
+            {
+                (Status, Error) = (summary.Status, summary.ErrorMessage);
+            }
+        }
+        finally
+        {
+            _statusGate.Release();
+        }
+    }
+
     private Task NotifyAsync() => Changed?.Invoke() ?? Task.CompletedTask;
 
-    public void Dispose() => _subscription?.Dispose();
+    public void Dispose()
+    {
+        _subscription?.Dispose();
+        _statusGate.Dispose();
+    }
 }
