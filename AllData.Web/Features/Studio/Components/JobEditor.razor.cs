@@ -176,7 +176,7 @@ public sealed partial class JobEditor
         if (_watch.Status is { } status && status.IsFinal() && _watch.RunId != _errorsShownFor && _editor is not null)
         {
             _errorsShownFor = _watch.RunId;
-            var errors = (_watch.Results?.Outcomes ?? []).Select(o => o.Error).OfType<SqlRunError>().Where(e => e.Position is not null)
+            var errors = (_watch.Results?.Outcomes ?? []).Where(o => o.Status == SqlRunStatus.Failed).Select(o => o.Error).OfType<SqlRunError>().Where(e => e.Position is not null)
                 .Select(e => new EditorError(e.Position!.Value.Line, e.Position.Value.Column, OffsetOf(e.Position.Value), e.Message)).ToList();
             if (errors.Count > 0)
             {
