@@ -38,6 +38,8 @@ trap sweep EXIT
 if [ -f wwwroot-assets/package.json ]; then
   say "Building the front-end assets"
   (cd wwwroot-assets && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent)
+  say "Testing the front-end assets"
+  (cd wwwroot-assets && npm test --silent)
 fi
 
 say "Building"

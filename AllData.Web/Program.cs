@@ -14,7 +14,6 @@ builder.Services
     .AddAllDataIdentity()
     .AddAllDataCatalog()
     .AddAllDataOperations()
-    .AddAllDataSqlEngines()
     .AddAllDataFlink()
     .AddAllDataStudio()
     .AddAllDataWeb(builder.Configuration);

@@ -72,6 +72,11 @@ public sealed class Job : IWorkspaceOwned
     /// <summary>Job variables (name → value); they override workspace variables of the same name.</summary>
     public IReadOnlyDictionary<string, string> Variables => _variables;
 
+    /// <summary>For Flink jobs: <see cref="Flink.FlinkJobSettings"/> as JSON; null: defaults.</summary>
+    public string? FlinkSettingsJson { get; private set; }
+
+    public Flink.FlinkJobSettings FlinkSettings => Flink.FlinkJobSettings.FromJson(FlinkSettingsJson);
+
     /// <summary>Bumped by every change; the optimistic-concurrency token.</summary>
     public int Version { get; private set; }
 
@@ -138,6 +143,19 @@ public sealed class Job : IWorkspaceOwned
         Touch(by, at);
     }
 
+    /// <summary>Changes the Flink settings of a Flink job; refused when <paramref name="basedOnVersion"/> is stale.</summary>
+    public void ChangeFlinkSettings(Flink.FlinkJobSettings settings, int basedOnVersion, string by, DateTimeOffset at)
+    {
+        if (Type == JobType.DatabaseSql)
+        {
+            throw new DomainException("A database SQL job has no Flink settings.");
+        }
+
+        EnsureVersion(basedOnVersion);
+        FlinkSettingsJson = settings.Validate().ToJson();
+        Touch(by, at);
+    }
+
     /// <summary>Replaces the job variables; names must be valid <c>${name}</c> identifiers and unique.</summary>
     public void ReplaceVariables(IEnumerable<KeyValuePair<string, string>> variables, int basedOnVersion, string by, DateTimeOffset at)
     {
@@ -183,6 +201,7 @@ public sealed class Job : IWorkspaceOwned
         DataSourceId = DataSourceId,
         TimeoutSeconds = TimeoutSeconds,
         RowCap = RowCap,
+        FlinkSettingsJson = FlinkSettingsJson,
         _variables = new Dictionary<string, string>(_variables, StringComparer.Ordinal),
     };
 

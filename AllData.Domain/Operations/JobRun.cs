@@ -98,6 +98,15 @@ public sealed class JobRun : IWorkspaceOwned
     /// <summary>The Flink job id, once the engine has submitted one.</summary>
     public string? FlinkJobId { get; private set; }
 
+    /// <summary>The Flink cluster the run was submitted to.</summary>
+    public Guid? FlinkClusterId { get; private set; }
+
+    /// <summary>
+    /// When the engine began submitting to Flink: the marker a retried submission uses to find a job it already started
+    /// (a job of this run's pipeline name started after it) instead of starting a second one.
+    /// </summary>
+    public DateTimeOffset? FlinkSubmittedAt { get; private set; }
+
     /// <summary>A short outcome for lists ("3 statements, 120 rows affected").</summary>
     public string? ResultSummary { get; private set; }
 
@@ -174,6 +183,28 @@ public sealed class JobRun : IWorkspaceOwned
         }
 
         FlinkJobId = flinkJobId;
+    }
+
+    /// <summary>Records the cluster and the submission marker before anything is sent to Flink; kept on a retry.</summary>
+    public void BeginFlinkSubmission(Guid clusterId, DateTimeOffset at)
+    {
+        if (Engine == RunEngine.DatabaseSql)
+        {
+            throw new DomainException("A database SQL run has no Flink job.");
+        }
+
+        if (IsFinal)
+        {
+            throw new DomainException($"The run is already {Status}; it cannot be submitted.");
+        }
+
+        if (FlinkClusterId is { } existing && existing != clusterId)
+        {
+            throw new DomainException("The run was already submitted to another cluster.");
+        }
+
+        FlinkClusterId = clusterId;
+        FlinkSubmittedAt ??= at;
     }
 
     public void SetResultSummary(string? summary) => ResultSummary = Clip(summary, MaxSummaryLength);

@@ -34,6 +34,8 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
         builder.Property(j => j.Name).HasMaxLength(JobNames.MaxNameLength);
         builder.Property(j => j.Type).HasConversion<string>().HasMaxLength(20);
         builder.Property(j => j.DraftSql).HasColumnName("draft_sql");
+        builder.Property(j => j.FlinkSettingsJson).HasColumnName("flink_settings").HasColumnType("jsonb");
+        builder.Ignore(j => j.FlinkSettings);
         builder.Property(j => j.CreatedBy).HasMaxLength(Job.MaxUserLength);
         builder.Property(j => j.UpdatedBy).HasMaxLength(Job.MaxUserLength);
 

@@ -31,6 +31,7 @@ internal sealed class JobRunConfiguration : IEntityTypeConfiguration<JobRun>
         builder.HasIndex(r => new { r.WorkspaceId, r.CreatedAt }).IsDescending(false, true);
         builder.HasIndex(r => r.Status).HasFilter("status NOT IN ('Finished', 'Failed', 'Canceled')");
         builder.HasIndex(r => r.FlinkJobId).HasFilter("flink_job_id IS NOT NULL");
+        builder.HasIndex(r => r.FlinkClusterId).HasFilter("flink_cluster_id IS NOT NULL AND status NOT IN ('Finished', 'Failed', 'Canceled')");
     }
 }
 

@@ -481,6 +481,285 @@ namespace AllData.Infrastructure.Persistence.Migrations
                     b.ToTable("data_sources", (string)null);
                 });
 
+            modelBuilder.Entity("AllData.Domain.Flink.FlinkCluster", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("FlinkVersion")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("flink_version");
+
+                    b.Property<DateTimeOffset?>("HealthCheckedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("health_checked_at");
+
+                    b.Property<double?>("HealthLatencyMs")
+                        .HasColumnType("double precision")
+                        .HasColumnName("health_latency_ms");
+
+                    b.Property<string>("HealthStatus")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("health_status");
+
+                    b.Property<string>("JobManagerUrl")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("job_manager_url");
+
+                    b.Property<int>("JobsRunning")
+                        .HasColumnType("integer")
+                        .HasColumnName("jobs_running");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("last_error");
+
+                    b.Property<DateTimeOffset?>("LastErrorAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_error_at");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("ProtectedAuthHeader")
+                        .HasColumnType("text")
+                        .HasColumnName("protected_auth_header");
+
+                    b.Property<int>("SlotsAvailable")
+                        .HasColumnType("integer")
+                        .HasColumnName("slots_available");
+
+                    b.Property<int>("SlotsTotal")
+                        .HasColumnType("integer")
+                        .HasColumnName("slots_total");
+
+                    b.Property<string>("SqlGatewayUrl")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("sql_gateway_url");
+
+                    b.Property<int>("TaskManagers")
+                        .HasColumnType("integer")
+                        .HasColumnName("task_managers");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("workspace_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_flink_clusters");
+
+                    b.HasIndex("WorkspaceId", "Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_flink_clusters_workspace_id_name");
+
+                    b.ToTable("flink_clusters", (string)null);
+                });
+
+            modelBuilder.Entity("AllData.Domain.Flink.FlinkMetricSample", b =>
+                {
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("run_id");
+
+                    b.Property<int>("ResolutionSeconds")
+                        .HasColumnType("integer")
+                        .HasColumnName("resolution_seconds");
+
+                    b.Property<DateTimeOffset>("Bucket")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("bucket");
+
+                    b.Property<long>("FailedCheckpoints")
+                        .HasColumnType("bigint")
+                        .HasColumnName("failed_checkpoints");
+
+                    b.Property<double?>("LastCheckpointDurationMs")
+                        .HasColumnType("double precision")
+                        .HasColumnName("last_checkpoint_duration_ms");
+
+                    b.Property<double?>("LastCheckpointSize")
+                        .HasColumnType("double precision")
+                        .HasColumnName("last_checkpoint_size");
+
+                    b.Property<double>("RecordsInPerSecond")
+                        .HasColumnType("double precision")
+                        .HasColumnName("records_in_per_second");
+
+                    b.Property<double>("RecordsOutPerSecond")
+                        .HasColumnType("double precision")
+                        .HasColumnName("records_out_per_second");
+
+                    b.Property<long>("Restarts")
+                        .HasColumnType("bigint")
+                        .HasColumnName("restarts");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("workspace_id");
+
+                    b.HasKey("RunId", "ResolutionSeconds", "Bucket")
+                        .HasName("pk_flink_metric_samples");
+
+                    b.HasIndex("ResolutionSeconds", "Bucket")
+                        .HasDatabaseName("ix_flink_metric_samples_resolution_seconds_bucket");
+
+                    b.ToTable("flink_metric_samples", (string)null);
+                });
+
+            modelBuilder.Entity("AllData.Domain.Flink.FlinkSavepointOperation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ended_at");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("error");
+
+                    b.Property<string>("FlinkJobId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("flink_job_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Location")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("location");
+
+                    b.Property<int>("Polls")
+                        .HasColumnType("integer")
+                        .HasColumnName("polls");
+
+                    b.Property<string>("RequestedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("requested_by");
+
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("run_id");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("TriggerId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("trigger_id");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("workspace_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_flink_savepoint_operations");
+
+                    b.HasIndex("RunId", "StartedAt")
+                        .HasDatabaseName("ix_flink_savepoint_operations_run_id_started_at");
+
+                    b.ToTable("flink_savepoint_operations", (string)null);
+                });
+
+            modelBuilder.Entity("AllData.Domain.Flink.FlinkSnapshot", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long?>("CheckpointId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("checkpoint_id");
+
+                    b.Property<DateTimeOffset>("CompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("completed_at");
+
+                    b.Property<string>("FlinkJobId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("flink_job_id");
+
+                    b.Property<Guid>("JobId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("job_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Path")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("path");
+
+                    b.Property<Guid?>("RunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("run_id");
+
+                    b.Property<long>("StateSize")
+                        .HasColumnType("bigint")
+                        .HasColumnName("state_size");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("workspace_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_flink_snapshots");
+
+                    b.HasIndex("FlinkJobId", "Path")
+                        .IsUnique()
+                        .HasDatabaseName("ix_flink_snapshots_flink_job_id_path");
+
+                    b.HasIndex("JobId", "CompletedAt")
+                        .IsDescending(false, true)
+                        .HasDatabaseName("ix_flink_snapshots_job_id_completed_at");
+
+                    b.ToTable("flink_snapshots", (string)null);
+                });
+
             modelBuilder.Entity("AllData.Domain.Identity.Workspace", b =>
                 {
                     b.Property<Guid>("Id")
@@ -561,6 +840,10 @@ namespace AllData.Infrastructure.Persistence.Migrations
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("draft_sql");
+
+                    b.Property<string>("FlinkSettingsJson")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("flink_settings");
 
                     b.Property<Guid?>("FolderId")
                         .HasColumnType("uuid")
@@ -797,10 +1080,18 @@ namespace AllData.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(8000)")
                         .HasColumnName("error_message");
 
+                    b.Property<Guid?>("FlinkClusterId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("flink_cluster_id");
+
                     b.Property<string>("FlinkJobId")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
                         .HasColumnName("flink_job_id");
+
+                    b.Property<DateTimeOffset?>("FlinkSubmittedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("flink_submitted_at");
 
                     b.Property<Guid>("JobId")
                         .HasColumnType("uuid")
@@ -848,6 +1139,10 @@ namespace AllData.Infrastructure.Persistence.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_job_runs");
+
+                    b.HasIndex("FlinkClusterId")
+                        .HasDatabaseName("ix_job_runs_flink_cluster_id")
+                        .HasFilter("flink_cluster_id IS NOT NULL AND status NOT IN ('Finished', 'Failed', 'Canceled')");
 
                     b.HasIndex("FlinkJobId")
                         .HasDatabaseName("ix_job_runs_flink_job_id")
@@ -1300,6 +1595,36 @@ namespace AllData.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_data_sources_workspaces_workspace_id");
+                });
+
+            modelBuilder.Entity("AllData.Domain.Flink.FlinkCluster", b =>
+                {
+                    b.HasOne("AllData.Domain.Identity.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_flink_clusters_workspaces_workspace_id");
+                });
+
+            modelBuilder.Entity("AllData.Domain.Flink.FlinkMetricSample", b =>
+                {
+                    b.HasOne("AllData.Domain.Operations.JobRun", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_flink_metric_samples_job_run_run_id");
+                });
+
+            modelBuilder.Entity("AllData.Domain.Flink.FlinkSavepointOperation", b =>
+                {
+                    b.HasOne("AllData.Domain.Operations.JobRun", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_flink_savepoint_operations_job_run_run_id");
                 });
 
             modelBuilder.Entity("AllData.Domain.Identity.WorkspaceMember", b =>

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace AllData.Infrastructure.Persistence.Migrations
 {
     [DbContext(typeof(AllDataDbContext))]
-    [Migration("20261124180222_Jobs")]
+    [Migration("20261124180237_Jobs")]
     partial class Jobs
     {
         /// <inheritdoc />

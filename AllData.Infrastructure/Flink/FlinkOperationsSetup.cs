@@ -1,0 +1,32 @@
+using AllData.Infrastructure.Flink.Tracking;
+using AllData.Infrastructure.Operations;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AllData.Infrastructure.Flink;
+
+public static class FlinkOperationsSetup
+{
+    /// <summary>
+    /// Flink clusters, their health monitor, the per-cluster trackers, the Flink SQL engine and job operations
+    /// (calls <see cref="FlinkSetup.AddAllDataFlink"/> for the REST clients). Options: <c>Flink:Tracker</c>.
+    /// </summary>
+    public static IServiceCollection AddAllDataFlinkOperations(this IServiceCollection services)
+    {
+        services.AddAllDataFlink();
+        services.AddOptions<FlinkTrackerOptions>().BindConfiguration(FlinkTrackerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<FlinkClusterConnections>();
+        services.AddScoped<FlinkClusterService>();
+        services.AddSingleton<ClusterHealthMonitor>();
+        services.AddHostedService(sp => sp.GetRequiredService<ClusterHealthMonitor>());
+        services.AddSingleton<FlinkTrackerSupervisor>();
+        services.AddHostedService(sp => sp.GetRequiredService<FlinkTrackerSupervisor>());
+        services.AddSingleton<FlinkPendingRestores>();
+        services.AddSingleton<FlinkSavepointRunner>();
+        services.AddScoped<FlinkJobOperations>();
+        services.AddSingleton<FlinkAutoRestarter>();
+        services.AddHostedService(sp => sp.GetRequiredService<FlinkAutoRestarter>());
+        services.AddSingleton<FlinkSqlJobEngine>();
+        services.AddSingleton<IJobEngine>(sp => sp.GetRequiredService<FlinkSqlJobEngine>());
+        return services;
+    }
+}
