@@ -58,14 +58,19 @@ public sealed class StudioFlowTests(AppFixture app)
         await studio.NewJobInFolderAsync(folder, "Daily orders");
         await studio.ChooseSourceAsync(sourceName);
 
-        await studio.TypeAsync("SELECT count(*) FROM orders;\nSELEC id FROM orders;");
+        await studio.ReplaceTextAsync("SELECT count(*) FROM orders;\nSELEC id FROM orders;");
         await Expect(page.GetByTestId("job-tabs")).ToContainTextAsync("● Daily orders");
+        await Expect(studio.ErrorMarkers.First).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        await AppFixture.ScreenshotAsync(page, "studio-syntax-marker");
         await studio.RunAllAsync();
         await Expect(studio.Status).ToContainTextAsync("Failed", new() { Timeout = 15_000 });
-        await Expect(page.GetByTestId("editor-markers")).ToContainTextAsync("Line 2, column 1");
+        await Expect(page.GetByTestId("outcome-error")).ToContainTextAsync("Line 2, column 1");
         await AppFixture.ScreenshotAsync(page, "studio-error-marker");
 
-        await studio.TypeAsync("SELECT count(*) FROM orders;\nSELECT id, customer, amount FROM orders ORDER BY id;");
+        await studio.ReplaceTextAsync("SELECT count(*) FROM orders;\nSELECT id, customer, amount FROM ord");
+        await studio.AcceptCompletionAsync("orders");
+        await studio.TypeAsync(" ORDER BY id;");
+        await Expect(studio.ErrorMarkers).ToHaveCountAsync(0, new() { Timeout = 15_000 });
         await studio.RunAllAsync();
         await Expect(studio.Status).ToContainTextAsync("Finished", new() { Timeout = 15_000 });
         await Expect(page.GetByTestId("job-tabs")).Not.ToContainTextAsync("●");
@@ -74,22 +79,22 @@ public sealed class StudioFlowTests(AppFixture app)
         await Expect(page.Locator(".cell-null").First).ToHaveTextAsync("NULL");
         await AppFixture.ScreenshotAsync(page, "studio-results");
 
-        await studio.TypeAsync("SELECT pg_sleep(30);");
+        await studio.ReplaceTextAsync("SELECT pg_sleep(30);");
         await studio.RunAllAsync();
         await Expect(studio.Status).ToContainTextAsync("Running", new() { Timeout = 15_000 });
         await page.GetByTestId("studio-stop").ClickAsync();
         await Expect(studio.Status).ToContainTextAsync("Canceled", new() { Timeout = 10_000 });
         await AppFixture.ScreenshotAsync(page, "studio-stopped");
 
-        await studio.TypeAsync("SELECT id, customer FROM orders WHERE amount > ${min_amount};");
+        await studio.ReplaceTextAsync("SELECT id, customer FROM orders WHERE amount > 10;");
         await page.GetByTestId("studio-save").ClickAsync();
         await page.GetByTestId("studio-publish").ClickAsync();
         await page.GetByTestId("publish-comment").FillAsync("first version");
         await page.GetByTestId("publish-ok").ClickAsync();
         await Expect(page.GetByTestId("version-row")).ToContainTextAsync("first version");
-        await studio.TypeAsync("SELECT id, customer FROM orders WHERE amount > 10;");
+        await studio.ReplaceTextAsync("SELECT id, customer FROM orders WHERE amount > 20 ORDER BY id;");
         await page.GetByTestId("version-diff").First.ClickAsync();
-        await Expect(page.GetByTestId("diff-view")).ToContainTextAsync("amount > 10");
+        await Expect(page.GetByTestId("sql-diff-editor")).ToContainTextAsync("amount > 20", new() { Timeout = 15_000 });
         await AppFixture.ScreenshotAsync(page, "studio-versions-diff");
     }
 }

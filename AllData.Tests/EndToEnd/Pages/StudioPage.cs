@@ -7,7 +7,10 @@ public sealed class StudioPage(IPage page)
 {
     public ILocator Tree => page.GetByTestId("job-tree");
 
-    public ILocator Editor => page.Locator("textarea[data-testid=studio-editor]").Last;
+    public ILocator Editor => page.Locator("[data-testid=studio-editor] .monaco-editor").Last;
+
+    /// <summary>Error squiggles in the editor (the grammar's and the engine's markers).</summary>
+    public ILocator ErrorMarkers => page.Locator("[data-testid=studio-editor] .squiggly-error");
 
     public ILocator Status => page.GetByTestId("run-status");
 
@@ -34,9 +37,25 @@ public sealed class StudioPage(IPage page)
         await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = name }).First.ClickAsync();
     }
 
-    public async Task TypeAsync(string sql)
+    /// <summary>Replaces the editor's text (inserted as one edit: no auto-closing brackets).</summary>
+    public async Task ReplaceTextAsync(string sql)
     {
-        await Editor.FillAsync(sql);
+        await Editor.Locator(".view-lines").ClickAsync();
+        await page.Keyboard.PressAsync("Control+A");
+        await page.Keyboard.PressAsync("Delete");
+        await page.Keyboard.InsertTextAsync(sql);
+    }
+
+    /// <summary>Types at the caret, key by key, as a user does.</summary>
+    public Task TypeAsync(string text) => page.Keyboard.TypeAsync(text);
+
+    /// <summary>Opens the completion list, waits for <paramref name="item"/> and accepts it.</summary>
+    public async Task AcceptCompletionAsync(string item)
+    {
+        await page.Keyboard.PressAsync("Control+Space");
+        var widget = page.Locator(".suggest-widget.visible");
+        await widget.Locator(".monaco-list-row", new() { HasText = item }).First.WaitForAsync(new() { Timeout = 15_000 });
+        await widget.Locator(".monaco-list-row", new() { HasText = item }).First.ClickAsync();
     }
 
     public Task RunAllAsync() => page.GetByTestId("studio-run-all").ClickAsync();

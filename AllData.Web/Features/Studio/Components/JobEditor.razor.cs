@@ -7,6 +7,7 @@ using AllData.Infrastructure.Identity;
 using AllData.Infrastructure.Operations;
 using AllData.Infrastructure.Studio;
 using AllData.Web.Components.Shared;
+using AllData.Web.Components.Shared.SqlEditor;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Localization;
 using MudBlazor;
@@ -26,7 +27,10 @@ public sealed partial class JobEditor
     private bool _dirty;
     private int _bottomTab;
     private ExplainResult? _plan;
-    private ScriptEditor? _editor;
+    private SqlEditor? _editor;
+    private ICompletionCatalog? _catalog;
+    private IReadOnlyList<string> _workspaceVariableNames = [];
+    private IReadOnlyList<string> _variableNames = [];
     private VersionsPanel? _versionsPanel;
     private RunWatch _watch = default!;
     private Guid? _errorsShownFor;
@@ -36,6 +40,8 @@ public sealed partial class JobEditor
     [Inject] private RunService Runs { get; set; } = default!;
     [Inject] private ExplainService Explainer { get; set; } = default!;
     [Inject] private DataSourceService Sources { get; set; } = default!;
+    [Inject] private CatalogService Catalog { get; set; } = default!;
+    [Inject] private VariableService WorkspaceVariables { get; set; } = default!;
     [Inject] private ILiveEvents Events { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
@@ -56,8 +62,18 @@ public sealed partial class JobEditor
         _watch = new RunWatch(Events, Runs);
         _watch.Changed += OnRunChangedAsync;
         _sources = await Sources.ListAsync();
+        _workspaceVariableNames = await WorkspaceVariables.NamesAsync();
         Apply(await Jobs.GetAsync(JobId));
     }
+
+    private Task SourceChangedAsync()
+    {
+        _catalog = _dataSourceId is { } id ? new SourceCompletionCatalog(Catalog, id) : null;
+        return MarkDirty();
+    }
+
+    private void RefreshVariableNames() =>
+        _variableNames = [.. _workspaceVariableNames.Concat(_variables.Select(v => v.Name)).Where(n => n.Length > 0).Distinct().Order()];
 
     private void Apply(JobDetail job)
     {
@@ -67,6 +83,8 @@ public sealed partial class JobEditor
         _timeout = job.TimeoutSeconds;
         _rowCap = job.RowCap;
         _variables = [.. job.Variables.Select(v => new VariableRow(Guid.NewGuid(), v.Key, v.Value))];
+        _catalog = _dataSourceId is { } id ? new SourceCompletionCatalog(Catalog, id) : null;
+        RefreshVariableNames();
         _ = SetDirtyAsync(false);
     }
 
@@ -79,18 +97,60 @@ public sealed partial class JobEditor
         }
     }
 
-    private Task MarkDirty() => SetDirtyAsync(true);
+    private Task MarkDirty()
+    {
+        RefreshVariableNames();
+        return SetDirtyAsync(true);
+    }
 
     private async Task OnTextChanged(string text)
     {
-        _text = text;
-        await SetDirtyAsync(true);
+        if (text != _text)
+        {
+            _text = text;
+            await SetDirtyAsync(true);
+        }
+    }
+
+    private async Task OnEditorSaveAsync(string text)
+    {
+        await OnTextChanged(text);
+        await SaveAsync();
+    }
+
+    private async Task OnEditorRunAsync(RunRequest request)
+    {
+        await OnTextChanged(request.Text);
+        await StartAsync(Range(request));
+    }
+
+    private async Task OnEditorRunAllAsync(string text)
+    {
+        await OnTextChanged(text);
+        await StartAsync(null);
+    }
+
+    private static StatementRange Range(RunRequest request) =>
+        request.HasSelection ? new StatementRange(request.SelectionStart, request.SelectionEnd) : new StatementRange(request.CursorOffset, request.CursorOffset);
+
+    /// <summary>The editor's latest text and caret (the bound value follows typing with a short delay).</summary>
+    private async Task<RunRequest> CurrentAsync()
+    {
+        var request = _editor is null ? new RunRequest(_text, 0, 0, 0) : await _editor.GetRunRequestAsync();
+        await OnTextChanged(request.Text);
+        return request;
     }
 
     private JobDraft Draft(int basedOn) => new(_text, _dataSourceId, _timeout, _rowCap,
         _variables.Where(v => v.Name.Length > 0).GroupBy(v => v.Name).ToDictionary(g => g.Key, g => g.Last().Value), basedOn);
 
     /// <summary>Saves; on a conflict asks whether to overwrite or reload. Returns false when the draft is not saved.</summary>
+    private async Task SaveClickedAsync()
+    {
+        await CurrentAsync();
+        await SaveAsync();
+    }
+
     private async Task<bool> SaveAsync()
     {
         if (_job is null || !CanEdit)
@@ -128,11 +188,13 @@ public sealed partial class JobEditor
         }
     }
 
-    private async Task RunSelectionAsync() => await RunRangeAsync(_editor is null ? new StatementRange(0, 0) : await _editor.SelectionAsync());
+    private async Task RunSelectionAsync() => await StartAsync(Range(await CurrentAsync()));
 
-    private Task RunAllAsync() => StartAsync(null);
-
-    private Task RunRangeAsync(StatementRange range) => StartAsync(range);
+    private async Task RunAllAsync()
+    {
+        await CurrentAsync();
+        await StartAsync(null);
+    }
 
     private async Task StartAsync(StatementRange? range)
     {
@@ -144,7 +206,7 @@ public sealed partial class JobEditor
         RunStarted? started = null;
         if (_editor is not null)
         {
-            await _editor.ClearErrorsAsync();
+            await _editor.ClearEngineErrorsAsync();
         }
 
         if (!await Ui.TryAsync(Snackbar, S, async () => started = await Runs.StartAsync(JobId, RunTrigger.Manual, null, range)) || started is null)
@@ -156,7 +218,9 @@ public sealed partial class JobEditor
         if (started.PreparationError is { } error && _editor is not null)
         {
             var position = error.Position ?? new SqlPosition(1, 1);
-            await _editor.SetErrorsAsync([new EditorError(position.Line, position.Column, error.Offset ?? 0, error.Message)]);
+            var length = error.VariableName is { } name ? name.Length + 3 : 1;
+            await _editor.SetEngineErrorsAsync([new EditorMarker(position.Line, position.Column, error.Message, position.Line, position.Column + length)]);
+            await _editor.RevealLineAsync(position.Line);
         }
 
         _bottomTab = started.PreparationError is null ? 0 : 1;
@@ -177,10 +241,14 @@ public sealed partial class JobEditor
         {
             _errorsShownFor = _watch.RunId;
             var errors = (_watch.Results?.Outcomes ?? []).Where(o => o.Status == SqlRunStatus.Failed).Select(o => o.Error).OfType<SqlRunError>().Where(e => e.Position is not null)
-                .Select(e => new EditorError(e.Position!.Value.Line, e.Position.Value.Column, OffsetOf(e.Position.Value), e.Message)).ToList();
+                .Select(e => new EditorMarker(e.Position!.Value.Line, e.Position.Value.Column, e.Message)).ToList();
             if (errors.Count > 0)
             {
-                await InvokeAsync(() => _editor.SetErrorsAsync(errors));
+                await InvokeAsync(async () =>
+                {
+                    await _editor.SetEngineErrorsAsync(errors);
+                    await _editor.RevealLineAsync(errors[0].Line);
+                });
                 _bottomTab = 2;
             }
         }
@@ -192,20 +260,8 @@ public sealed partial class JobEditor
     {
         if (error.Position is { } p && _editor is not null)
         {
-            await _editor.RevealAsync(OffsetOf(p));
+            await _editor.RevealLineAsync(p.Line);
         }
-    }
-
-    private int OffsetOf(SqlPosition position)
-    {
-        var offset = 0;
-        for (var line = 1; line < position.Line && offset < _text.Length; line++)
-        {
-            var next = _text.IndexOf('\n', offset);
-            offset = next < 0 ? _text.Length : next + 1;
-        }
-
-        return Math.Min(_text.Length, offset + position.Column - 1);
     }
 
     private async Task ExplainAsync(bool analyze)
@@ -223,7 +279,7 @@ public sealed partial class JobEditor
             return;
         }
 
-        var offset = _editor is null ? 0 : (await _editor.SelectionAsync()).Start;
+        var offset = (await CurrentAsync()).CursorOffset;
         if (await Ui.TryAsync(Snackbar, S, async () => _plan = await Explainer.ExplainAsync(JobId, source, _text, offset, analyze, Draft(0).Variables)))
         {
             _bottomTab = 3;
@@ -232,6 +288,7 @@ public sealed partial class JobEditor
 
     private async Task PublishAsync()
     {
+        await CurrentAsync();
         if (_dirty && !await SaveAsync())
         {
             return;

@@ -3,9 +3,6 @@ using MudBlazor;
 
 namespace AllData.Web.Features.Studio.Components;
 
-/// <summary>An error to mark in the editor: 1-based line and column, and the script offset.</summary>
-public sealed record EditorError(int Line, int Column, int Offset, string Message);
-
 public enum StudioNodeKind
 {
     Folder,
