@@ -14,8 +14,8 @@ builder.Services
     .AddAllDataIdentity()
     .AddAllDataCatalog()
     .AddAllDataOperations()
-    .AddAllDataFlink()
     .AddAllDataStudio()
+    .AddAllDataFlinkOperations()
     .AddAllDataWeb(builder.Configuration);
 
 var app = builder.Build();

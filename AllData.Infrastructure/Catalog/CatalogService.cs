@@ -67,6 +67,7 @@ public sealed record TableChangeRow(DateTimeOffset At, CatalogChangeKind Kind, s
 internal sealed class CatalogService(AppDb appDb, DataSourceSecrets secrets, CatalogReaders readers)
 {
     public const int PreviewRows = 100;
+    private const string LikeEscape = "\\";
 
     public async Task<IReadOnlyList<TreeSource>> GetSourcesAsync(CancellationToken ct = default)
     {
@@ -120,7 +121,9 @@ internal sealed class CatalogService(AppDb appDb, DataSourceSecrets secrets, Cat
 
     /// <summary>
     /// Searches table and column names, comments, descriptions and tags across the workspace's sources. Ranked:
-    /// exact name, then name prefix, then name contains, then a match elsewhere; shorter names first.
+    /// exact name (0), then name prefix (1), then name contains (2), then a match elsewhere (3); shorter names first.
+    /// Exact and prefix matches come from a btree index on lower(name); "contains" matches (from three characters
+    /// on, through the trigram index on the search text) are only looked up when the first tiers leave room.
     /// </summary>
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(string query, int limit = 30, CancellationToken ct = default)
     {
@@ -136,26 +139,63 @@ internal sealed class CatalogService(AppDb appDb, DataSourceSecrets secrets, Cat
         var (db, _) = await appDb.ForWorkspaceAsync(ct);
         await using (db)
         {
-            var tables = await (from t in db.Set<CatalogTable>().AsNoTracking()
-                                join d in db.Set<DataSource>() on t.DataSourceId equals d.Id
-                                where EF.Functions.Like(t.SearchText, contains, LikeEscape)
-                                let name = t.Name.ToLower()
-                                let rank = name == q ? 0 : EF.Functions.Like(name, prefix, LikeEscape) ? 1 : EF.Functions.Like(name, contains, LikeEscape) ? 2 : 3
-                                orderby rank, t.Name.Length, t.Name
-                                select new SearchHit(t.Id, d.Name, t.SchemaName, t.Name, t.Kind, null, null, t.Comment, t.Description, t.Tags, rank))
-                .Take(limit).ToListAsync(ct);
-            var columns = await (from c in db.Set<CatalogColumn>().AsNoTracking()
-                                 join t in db.Set<CatalogTable>() on c.TableId equals t.Id
-                                 join d in db.Set<DataSource>() on t.DataSourceId equals d.Id
-                                 where EF.Functions.Like(c.SearchText, contains, LikeEscape)
-                                 let name = c.Name.ToLower()
-                                 let rank = name == q ? 0 : EF.Functions.Like(name, prefix, LikeEscape) ? 1 : EF.Functions.Like(name, contains, LikeEscape) ? 2 : 3
-                                 orderby rank, c.Name.Length, c.Name, t.Name
-                                 select new SearchHit(t.Id, d.Name, t.SchemaName, t.Name, t.Kind, c.Name, c.DataType, c.Comment, c.Description, c.Tags, rank))
-                .Take(limit).ToListAsync(ct);
-            return [.. tables.Concat(columns).OrderBy(h => h.Rank).ThenBy(h => (h.Column ?? h.Table).Length)
+            var tables = db.Set<CatalogTable>().AsNoTracking();
+            var columns = db.Set<CatalogColumn>().AsNoTracking();
+            var sources = db.Set<DataSource>().AsNoTracking();
+            var hits = new List<SearchHit>();
+            hits.AddRange(await (from t in tables
+                                 join d in sources on t.DataSourceId equals d.Id
+                                 where EF.Functions.Like(t.Name.ToLower(), prefix, LikeEscape)
+                                 let rank = t.Name.ToLower() == q ? 0 : 1
+                                 orderby rank, t.Name.Length, t.Name
+                                 select new SearchHit(t.Id, d.Name, t.SchemaName, t.Name, t.Kind, null, null, t.Comment, t.Description, t.Tags, rank))
+                .Take(limit).ToListAsync(ct));
+            hits.AddRange(await WithTables(db, await (from c in columns
+                                                      where EF.Functions.Like(c.Name.ToLower(), prefix, LikeEscape)
+                                                      let rank = c.Name.ToLower() == q ? 0 : 1
+                                                      orderby rank, c.Name.Length, c.Name
+                                                      select new ColumnMatch(c.TableId, c.Name, c.DataType, c.Comment, c.Description, c.Tags, rank))
+                .Take(limit).ToListAsync(ct), ct));
+
+            if (q.Length >= 3 && hits.Count < limit)
+            {
+                var room = limit - hits.Count;
+                hits.AddRange(await (from t in tables
+                                     join d in sources on t.DataSourceId equals d.Id
+                                     where EF.Functions.Like(t.SearchText, contains, LikeEscape) && !EF.Functions.Like(t.Name.ToLower(), prefix, LikeEscape)
+                                     let rank = EF.Functions.Like(t.Name.ToLower(), contains, LikeEscape) ? 2 : 3
+                                     orderby rank, t.Name.Length, t.Name
+                                     select new SearchHit(t.Id, d.Name, t.SchemaName, t.Name, t.Kind, null, null, t.Comment, t.Description, t.Tags, rank))
+                    .Take(room).ToListAsync(ct));
+                hits.AddRange(await WithTables(db, await (from c in columns
+                                                          where EF.Functions.Like(c.SearchText, contains, LikeEscape) && !EF.Functions.Like(c.Name.ToLower(), prefix, LikeEscape)
+                                                          let rank = EF.Functions.Like(c.Name.ToLower(), contains, LikeEscape) ? 2 : 3
+                                                          orderby rank, c.Name.Length, c.Name
+                                                          select new ColumnMatch(c.TableId, c.Name, c.DataType, c.Comment, c.Description, c.Tags, rank))
+                    .Take(room).ToListAsync(ct), ct));
+            }
+
+            return [.. hits.OrderBy(h => h.Rank).ThenBy(h => (h.Column ?? h.Table).Length)
                 .ThenBy(h => h.Column is null ? 0 : 1).ThenBy(h => h.Column ?? h.Table, StringComparer.Ordinal).Take(limit)];
         }
+    }
+
+    private sealed record ColumnMatch(Guid TableId, string Name, string DataType, string? Comment, string? Description, IReadOnlyList<string> Tags, int Rank);
+
+    /// <summary>
+    /// Adds table and source to column matches found on their own: matching first and joining the few hits after
+    /// keeps the planner on the name and trigram indexes instead of probing every table's columns.
+    /// </summary>
+    private static async Task<IEnumerable<SearchHit>> WithTables(AllDataDbContext db, List<ColumnMatch> matches, CancellationToken ct)
+    {
+        var ids = matches.Select(m => m.TableId).Distinct().ToList();
+        var tables = await (from t in db.Set<CatalogTable>().AsNoTracking()
+                            join d in db.Set<DataSource>() on t.DataSourceId equals d.Id
+                            where ids.Contains(t.Id)
+                            select new { t.Id, Source = d.Name, t.SchemaName, t.Name, t.Kind }).ToDictionaryAsync(t => t.Id, ct);
+        return matches.Where(m => tables.ContainsKey(m.TableId)).Select(m => tables[m.TableId] is var t
+            ? new SearchHit(t.Id, t.Source, t.SchemaName, t.Name, t.Kind, m.Name, m.DataType, m.Comment, m.Description, m.Tags, m.Rank)
+            : null!);
     }
 
     public async Task<TableDetails> GetTableAsync(Guid id, CancellationToken ct = default)
@@ -288,9 +328,6 @@ internal sealed class CatalogService(AppDb appDb, DataSourceSecrets secrets, Cat
         var columns = await db.Set<CatalogColumn>().AsNoTracking().Where(c => c.TableId == id).OrderBy(c => c.Position).ToListAsync(ct);
         return (table, source, columns);
     }
-
-    // Npgsql's LIKE has no escape character unless one is named; EscapeLike uses the backslash.
-    private const string LikeEscape = "\\";
 
     internal static string EscapeLike(string text) =>
         text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);

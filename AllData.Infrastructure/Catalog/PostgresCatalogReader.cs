@@ -8,7 +8,11 @@ using Npgsql;
 
 namespace AllData.Infrastructure.Catalog;
 
-/// <summary>Reads PostgreSQL's pg_catalog: five bulk queries for the whole database, never one per table.</summary>
+/// <summary>
+/// Reads PostgreSQL's pg_catalog: five bulk queries for the whole database, never one per table. Row counts and
+/// sizes are the planner's estimates (pg_class.reltuples and relpages of table, TOAST and indexes, as of the last
+/// VACUUM/ANALYZE): pg_total_relation_size would stat every file of every table, seconds on a 5,000-table database.
+/// </summary>
 internal sealed class PostgresCatalogReader : ICatalogReader
 {
     public const int PreviewTimeoutSeconds = 10;
@@ -30,12 +34,16 @@ internal sealed class PostgresCatalogReader : ICatalogReader
     private const string RelationsSql = $"""
         SELECT c.oid, n.nspname, c.relname, c.relkind, d.description,
                CASE WHEN c.reltuples < 0 THEN NULL ELSE c.reltuples::bigint END,
-               CASE WHEN c.relkind IN ('r', 'm', 'p') THEN pg_total_relation_size(c.oid) END,
+               CASE WHEN c.relkind IN ('r', 'm', 'p')
+                    THEN (c.relpages::bigint + coalesce(t.relpages, 0) + coalesce(ix.pages, 0)) * current_setting('block_size')::bigint END,
                CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid) END,
                CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END
         FROM pg_class c
         JOIN pg_namespace n ON n.oid = c.relnamespace
         LEFT JOIN pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0
+        LEFT JOIN pg_class t ON t.oid = c.reltoastrelid
+        LEFT JOIN (SELECT i.indrelid, sum(ic.relpages)::bigint AS pages FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid GROUP BY i.indrelid) ix
+               ON ix.indrelid = c.oid
         WHERE {RelationFilter}
         """;
 

@@ -35,26 +35,73 @@ public sealed partial class LocalizationTests
     }
 
     [Fact]
-    public void Every_literal_key_used_with_the_shared_localizer_exists()
+    public void Every_literal_key_used_with_a_localizer_exists_in_its_resource()
     {
-        var keys = Load(Path.Combine(WebDir, "Resources", "SharedResource.resx")).Keys.ToHashSet();
+        var resources = Directory.GetFiles(Path.Combine(WebDir, "Resources"), "*.resx")
+            .Where(f => !f.Contains(".zh-CN.", StringComparison.Ordinal))
+            .ToDictionary(f => Path.GetFileNameWithoutExtension(f), f => Load(f).Keys.ToHashSet());
         var missing = new List<string>();
-        foreach (var file in Directory.EnumerateFiles(WebDir, "*.*", SearchOption.AllDirectories)
-                     .Where(f => (f.EndsWith(".razor", StringComparison.Ordinal) || f.EndsWith(".cs", StringComparison.Ordinal))
-                                 && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
-                                 && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)))
+        foreach (var file in SourceFiles())
         {
-            foreach (Match m in SharedKey().Matches(File.ReadAllText(file)))
+            var text = File.ReadAllText(file);
+            foreach (var (variable, resource) in LocalizersOf(file, text))
             {
-                if (!keys.Contains(m.Groups[1].Value))
+                if (!resources.TryGetValue(resource, out var keys))
                 {
-                    missing.Add($"{Path.GetFileName(file)}: {m.Groups[1].Value}");
+                    missing.Add($"{Path.GetFileName(file)}: no resource file for {resource}");
+                    continue;
+                }
+
+                foreach (Match m in new Regex($$"""(?<![\w.]){{Regex.Escape(variable)}}\["((?:[^"\\]|\\.)+)"[\],]""").Matches(text))
+                {
+                    if (!keys.Contains(m.Groups[1].Value))
+                    {
+                        missing.Add($"{Path.GetFileName(file)} ({resource}): {m.Groups[1].Value}");
+                    }
                 }
             }
         }
 
         Assert.Empty(missing);
     }
+
+    private static IEnumerable<string> SourceFiles() =>
+        Directory.EnumerateFiles(WebDir, "*.*", SearchOption.AllDirectories)
+            .Where(f => (f.EndsWith(".razor", StringComparison.Ordinal) || f.EndsWith(".cs", StringComparison.Ordinal))
+                        && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                        && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
+
+    /// <summary>The localizers a file can use: its own injections, and those of the _Imports.razor files above it.</summary>
+    private static Dictionary<string, string> LocalizersOf(string file, string text)
+    {
+        var found = new Dictionary<string, string>();
+        var sources = new List<string>();
+        if (file.EndsWith(".razor", StringComparison.Ordinal))
+        {
+            for (var dir = Path.GetDirectoryName(file); dir is not null && dir.StartsWith(WebDir, StringComparison.Ordinal); dir = Path.GetDirectoryName(dir))
+            {
+                var imports = Path.Combine(dir, "_Imports.razor");
+                if (File.Exists(imports))
+                {
+                    sources.Add(File.ReadAllText(imports));
+                }
+            }
+        }
+
+        sources.Add(text);
+        foreach (var source in sources)
+        {
+            foreach (Match m in Injection().Matches(source))
+            {
+                found[m.Groups[2].Value] = m.Groups[1].Value;
+            }
+        }
+
+        return found;
+    }
+
+    [GeneratedRegex(@"IStringLocalizer<(\w+Resource)>\s+(\w+)")]
+    private static partial Regex Injection();
 
     [Fact]
     public void Every_role_has_a_name_and_a_description()
@@ -67,9 +114,6 @@ public sealed partial class LocalizationTests
         }
     }
 
-    // L["literal"] — the shared localizer's conventional name in components; interpolated keys are checked above by kind.
-    [GeneratedRegex("""(?<![\w.])L\["((?:[^"\\]|\\.)+)"\]""")]
-    private static partial Regex SharedKey();
 }
 
 internal static class RepoRoot

@@ -253,11 +253,18 @@ namespace AllData.Infrastructure.Persistence.Migrations
                 table: "data_sources",
                 columns: new[] { "workspace_id", "name" },
                 unique: true);
+
+            // Name-prefix search (exact and "starts with") runs on these btree indexes; EF cannot model expression indexes.
+            migrationBuilder.Sql("CREATE INDEX ix_catalog_tables_name_prefix ON catalog_tables (workspace_id, lower(name) text_pattern_ops);");
+            migrationBuilder.Sql("CREATE INDEX ix_catalog_columns_name_prefix ON catalog_columns (workspace_id, lower(name) text_pattern_ops);");
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.Sql("DROP INDEX IF EXISTS ix_catalog_tables_name_prefix;");
+            migrationBuilder.Sql("DROP INDEX IF EXISTS ix_catalog_columns_name_prefix;");
+
             migrationBuilder.DropTable(
                 name: "catalog_changes");
 

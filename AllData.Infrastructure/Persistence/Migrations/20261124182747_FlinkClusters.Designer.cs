@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace AllData.Infrastructure.Persistence.Migrations
 {
     [DbContext(typeof(AllDataDbContext))]
-    [Migration("20261124181641_FlinkClusters")]
+    [Migration("20261124182747_FlinkClusters")]
     partial class FlinkClusters
     {
         /// <inheritdoc />
