@@ -57,6 +57,7 @@ public sealed class StudioFlowTests(AppFixture app)
         await studio.NewFolderAsync(folder);
         await studio.NewJobInFolderAsync(folder, "Daily orders");
         await studio.ChooseSourceAsync(sourceName);
+        await AppFixture.ScreenshotAsync(page, "studio-new-job");
 
         await studio.ReplaceTextAsync("SELECT count(*) FROM orders;\nSELEC id FROM orders;");
         await Expect(page.GetByTestId("job-tabs")).ToContainTextAsync("● Daily orders");

@@ -67,7 +67,7 @@ public sealed class PostgresServer
     {
         var binDir = FindBinDir();
         Directory.CreateDirectory(RootFolder);
-        var folder = Path.Combine(RootFolder, $"pg-{Environment.ProcessId}-{Guid.NewGuid():N}"[..40]);
+        var folder = Path.Combine(RootFolder, $"pg-{Environment.ProcessId}-{Guid.NewGuid():N}"[..32]);
         Directory.CreateDirectory(folder);
         var asRoot = Environment.UserName == "root";
         if (asRoot)

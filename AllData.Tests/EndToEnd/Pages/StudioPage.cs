@@ -33,6 +33,12 @@ public sealed class StudioPage(IPage page)
 
     public async Task ChooseSourceAsync(string name)
     {
+        var select = page.Locator(".mud-select").Filter(new() { Has = page.GetByTestId("studio-source") }).First;
+        if ((await select.InnerTextAsync()).Contains(name, StringComparison.Ordinal))
+        {
+            return;
+        }
+
         await page.GetByTestId("studio-source").ClickAsync();
         await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = name }).First.ClickAsync();
     }
@@ -40,7 +46,7 @@ public sealed class StudioPage(IPage page)
     /// <summary>Replaces the editor's text (inserted as one edit: no auto-closing brackets).</summary>
     public async Task ReplaceTextAsync(string sql)
     {
-        await Editor.Locator(".view-lines").ClickAsync();
+        await Editor.Locator(".view-lines").ClickAsync(new() { Force = true });
         await page.Keyboard.PressAsync("Control+A");
         await page.Keyboard.PressAsync("Delete");
         await page.Keyboard.InsertTextAsync(sql);

@@ -85,7 +85,9 @@ public sealed partial class JobEditor
         _variables = [.. job.Variables.Select(v => new VariableRow(Guid.NewGuid(), v.Key, v.Value))];
         _catalog = _dataSourceId is { } id ? new SourceCompletionCatalog(Catalog, id) : null;
         RefreshVariableNames();
-        _ = SetDirtyAsync(false);
+
+        // A data source picked for the user (the only one there is) still has to be saved.
+        _ = SetDirtyAsync(job.DataSourceId is null && _dataSourceId is not null);
     }
 
     private async Task SetDirtyAsync(bool dirty)
