@@ -71,9 +71,10 @@ public sealed class StudioFlowTests(AppFixture app)
         await studio.ReplaceTextAsync("SELECT count(*) FROM orders;\nSELECT id, customer, amount FROM ord");
         await studio.AcceptCompletionAsync("orders");
         await studio.TypeAsync(" ORDER BY id;");
-        await Expect(studio.ErrorMarkers).ToHaveCountAsync(0, new() { Timeout = 15_000 });
+        await Expect(studio.Editor).ToContainTextAsync("FROM orders ORDER BY id;");
         await studio.RunAllAsync();
         await Expect(studio.Status).ToContainTextAsync("Finished", new() { Timeout = 15_000 });
+        await Expect(studio.ErrorMarkers).ToHaveCountAsync(0, new() { Timeout = 15_000 });
         await Expect(page.GetByTestId("job-tabs")).Not.ToContainTextAsync("●");
         await page.GetByRole(AriaRole.Tab, new() { Name = "Result 2" }).ClickAsync();
         await Expect(page.GetByTestId("result-grid").Last).ToContainTextAsync("customer 1");

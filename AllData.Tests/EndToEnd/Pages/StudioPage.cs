@@ -7,7 +7,7 @@ public sealed class StudioPage(IPage page)
 {
     public ILocator Tree => page.GetByTestId("job-tree");
 
-    public ILocator Editor => page.Locator("[data-testid=studio-editor] .monaco-editor").Last;
+    public ILocator Editor => page.Locator("[data-testid=studio-editor] .monaco-editor").First;
 
     /// <summary>Error squiggles in the editor (the grammar's and the engine's markers).</summary>
     public ILocator ErrorMarkers => page.Locator("[data-testid=studio-editor] .squiggly-error");

@@ -190,6 +190,8 @@ public sealed partial class JobEditor
         }
     }
 
+    private async Task<string> CurrentTextAsync() => (await CurrentAsync()).Text;
+
     private async Task RunSelectionAsync() => await StartAsync(Range(await CurrentAsync()));
 
     private async Task RunAllAsync()
