@@ -6,6 +6,7 @@ using AllData.Infrastructure.Studio;
 using AllData.Infrastructure.Persistence;
 using AllData.Web;
 using AllData.Web.Features.Studio;
+using AllData.Web.Hubs;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -16,7 +17,8 @@ builder.Services
     .AddAllDataOperations()
     .AddAllDataStudio()
     .AddAllDataFlinkOperations()
-    .AddAllDataWeb(builder.Configuration);
+    .AddAllDataWeb(builder.Configuration)
+    .AddAllDataLive();
 
 var app = builder.Build();
 
@@ -25,6 +27,7 @@ await app.RunSetupAsync();
 app.UseAllDataPipeline();
 app.MapAllDataEndpoints();
 app.MapStudioEndpoints();
+app.MapAllDataLive();
 
 await app.RunAsync();
 

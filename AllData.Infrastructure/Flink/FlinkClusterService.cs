@@ -201,6 +201,18 @@ internal sealed class FlinkClusterService(
             ? new FlinkClusterJob(j, r.RunId, r.JobId) : new FlinkClusterJob(j, null, null))];
     }
 
+    /// <summary>The workspace's Flink jobs (SQL and JAR), for choosing one to adopt a Flink job with.</summary>
+    public async Task<IReadOnlyList<(Guid Id, string Name)>> ListFlinkJobsAsync(CancellationToken ct = default)
+    {
+        var (db, _) = await appDb.ForWorkspaceAsync(ct);
+        await using (db)
+        {
+            var jobs = await db.Set<Job>().AsNoTracking().Where(j => j.Type != JobType.DatabaseSql).OrderBy(j => j.Name)
+                .Select(j => new { j.Id, j.Name }).ToListAsync(ct);
+            return [.. jobs.Select(j => (j.Id, j.Name))];
+        }
+    }
+
     /// <summary>
     /// Adopts an external Flink job: a new run of <paramref name="jobId"/> that tracks it from now on. Operators only.
     /// </summary>

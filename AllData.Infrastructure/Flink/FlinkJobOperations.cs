@@ -192,6 +192,18 @@ internal sealed class FlinkJobOperations(
         }
     }
 
+    /// <summary>Stored metric samples of a run, oldest first: 10 s resolution for the last 6 h, else 1 min.</summary>
+    public async Task<IReadOnlyList<FlinkMetricSample>> GetMetricSamplesAsync(Guid runId, DateTimeOffset since, CancellationToken ct = default)
+    {
+        var (db, _) = await appDb.ForWorkspaceAsync(ct);
+        await using (db)
+        {
+            var resolution = clock.GetUtcNow() - since <= FlinkMetricSampler.FineRetention ? 10 : 60;
+            return await db.Set<FlinkMetricSample>().AsNoTracking().Where(s => s.RunId == runId && s.ResolutionSeconds == resolution && s.Bucket >= since)
+                .OrderBy(s => s.Bucket).ToListAsync(ct);
+        }
+    }
+
     /// <summary>The job's Flink settings (defaults when none are stored).</summary>
     public async Task<(FlinkJobSettings Settings, int Version)> GetSettingsAsync(Guid jobId, CancellationToken ct = default)
     {

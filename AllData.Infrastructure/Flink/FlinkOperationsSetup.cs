@@ -8,11 +8,15 @@ public static class FlinkOperationsSetup
 {
     /// <summary>
     /// Flink clusters, their health monitor, the per-cluster trackers, the Flink SQL engine and job operations
-    /// (calls <see cref="FlinkSetup.AddAllDataFlink"/> for the REST clients). Options: <c>Flink:Tracker</c>.
+    /// (and the REST clients through <see cref="FlinkSetup.AddAllDataFlink"/> unless already registered). Options: <c>Flink:Tracker</c>.
     /// </summary>
     public static IServiceCollection AddAllDataFlinkOperations(this IServiceCollection services)
     {
-        services.AddAllDataFlink();
+        if (!services.Any(d => d.ServiceType == typeof(FlinkClientFactory)))
+        {
+            services.AddAllDataFlink();
+        }
+
         services.AddOptions<FlinkTrackerOptions>().BindConfiguration(FlinkTrackerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<FlinkClusterConnections>();
         services.AddScoped<FlinkClusterService>();
@@ -25,6 +29,9 @@ public static class FlinkOperationsSetup
         services.AddScoped<FlinkJobOperations>();
         services.AddSingleton<FlinkAutoRestarter>();
         services.AddHostedService(sp => sp.GetRequiredService<FlinkAutoRestarter>());
+        services.AddScoped<FlinkLogTail>();
+        services.AddSingleton<FlinkMetricSampler>();
+        services.AddHostedService(sp => sp.GetRequiredService<FlinkMetricSampler>());
         services.AddSingleton<FlinkSqlJobEngine>();
         services.AddSingleton<IJobEngine>(sp => sp.GetRequiredService<FlinkSqlJobEngine>());
         return services;

@@ -86,6 +86,7 @@ public sealed class AppFixture : IAsyncLifetime
             builder.UseSetting("ALLDATA_ADMIN_PASSWORD", AdminPassword);
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
             builder.UseSetting("AllData:CreateDemoWarehouse", "false");
+            builder.UseSetting("Flink:Tracker:HealthInterval", "00:00:01");
         }
     }
 }

@@ -1,0 +1,147 @@
+using System.Globalization;
+using AllData.Domain.Flink;
+using AllData.Domain.Operations;
+using AllData.Infrastructure.Operations;
+using AllData.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AllData.Infrastructure.Flink;
+
+/// <summary>A running Flink job's metrics were sampled: live charts append the point.</summary>
+public sealed record FlinkMetricsSampled(
+    Guid WorkspaceId, Guid RunId, DateTimeOffset At, double RecordsInPerSecond, double RecordsOutPerSecond, double? LastCheckpointDurationMs,
+    double? LastCheckpointSize, long FailedCheckpoints, long Restarts) : LiveEvent(WorkspaceId);
+
+/// <summary>
+/// Samples running Flink jobs every <see cref="FlinkTrackerOptions.MetricsInterval"/>: records in/out per second summed over
+/// vertices and subtasks, last checkpoint duration and size, failed checkpoints, restarts. Stored at 10 s resolution (kept
+/// 6 h) and 1 min resolution (kept 7 days, the minute's latest sample), pruned by the same loop, and published.
+/// </summary>
+internal sealed class FlinkMetricSampler(
+    IDbContextFactory<AllDataDbContext> factory, FlinkClusterConnections connections, ILiveEvents events, TimeProvider clock,
+    IOptions<FlinkTrackerOptions> options, ILogger<FlinkMetricSampler> logger) : BackgroundService
+{
+    public static readonly TimeSpan FineRetention = TimeSpan.FromHours(6);
+    public static readonly TimeSpan CoarseRetention = TimeSpan.FromDays(7);
+
+    private static readonly string[] JobMetrics = ["lastCheckpointDuration", "lastCheckpointSize", "numberOfFailedCheckpoints", "numRestarts"];
+    private static readonly string[] VertexMetrics = ["numRecordsInPerSecond", "numRecordsOutPerSecond"];
+
+    private readonly Dictionary<string, IReadOnlyList<string>> _vertices = [];
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.Enabled)
+        {
+            return;
+        }
+
+        using var timer = new PeriodicTimer(options.Value.MetricsInterval, clock);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await SampleAllAsync(stoppingToken);
+                await PruneAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning(e, "A round of Flink metric sampling failed");
+            }
+        }
+    }
+
+    public async Task<int> SampleAllAsync(CancellationToken ct)
+    {
+        List<(JobRun Run, FlinkCluster Cluster)> running;
+        await using (var db = await factory.CreateDbContextAsync(ct))
+        {
+            running = (await db.Set<JobRun>().IgnoreQueryFilters().AsNoTracking()
+                    .Where(r => r.Status == RunStatus.Running && r.FlinkJobId != null && r.FlinkClusterId != null)
+                    .Join(db.Set<FlinkCluster>().IgnoreQueryFilters(), r => r.FlinkClusterId, c => c.Id, (r, c) => new { r, c })
+                    .ToListAsync(ct))
+                .Select(x => (x.r, x.c)).ToList();
+        }
+
+        var sampled = 0;
+        foreach (var (run, cluster) in running)
+        {
+            try
+            {
+                await SampleAsync(run, connections.JobManager(cluster), ct);
+                sampled++;
+            }
+            catch (FlinkClientException e)
+            {
+                logger.LogDebug("Metrics of run {RunId} not sampled: {Error}", run.Id, e.Message);
+            }
+        }
+
+        return sampled;
+    }
+
+    public async Task PruneAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var fine = now - FineRetention;
+        var coarse = now - CoarseRetention;
+        await db.Set<FlinkMetricSample>().IgnoreQueryFilters().Where(s => s.ResolutionSeconds == 10 && s.Bucket < fine).ExecuteDeleteAsync(ct);
+        await db.Set<FlinkMetricSample>().IgnoreQueryFilters().Where(s => s.ResolutionSeconds == 60 && s.Bucket < coarse).ExecuteDeleteAsync(ct);
+    }
+
+    private async Task SampleAsync(JobRun run, FlinkJobManagerClient client, CancellationToken ct)
+    {
+        var jobId = FlinkJobId.Parse(run.FlinkJobId!);
+        if (!_vertices.TryGetValue(jobId.Value, out var vertices))
+        {
+            vertices = [.. (await client.GetJobAsync(jobId, ct)).Vertices.Select(v => v.Id)];
+            _vertices[jobId.Value] = vertices;
+        }
+
+        double recordsIn = 0, recordsOut = 0;
+        foreach (var vertex in vertices)
+        {
+            foreach (var m in await client.GetVertexMetricsAsync(jobId, vertex, VertexMetrics, [FlinkMetricAggregation.Sum], ct))
+            {
+                if (m.Id == "numRecordsInPerSecond")
+                {
+                    recordsIn += m.Sum ?? 0;
+                }
+                else if (m.Id == "numRecordsOutPerSecond")
+                {
+                    recordsOut += m.Sum ?? 0;
+                }
+            }
+        }
+
+        var job = (await client.GetJobMetricsAsync(jobId, JobMetrics, ct)).ToDictionary(m => m.Id, m => Parse(m.Value));
+        var at = clock.GetUtcNow();
+        var e = new FlinkMetricsSampled(run.WorkspaceId, run.Id, at, recordsIn, recordsOut, job.GetValueOrDefault("lastCheckpointDuration"),
+            job.GetValueOrDefault("lastCheckpointSize"), (long)(job.GetValueOrDefault("numberOfFailedCheckpoints") ?? 0), (long)(job.GetValueOrDefault("numRestarts") ?? 0));
+        await using (var db = await factory.CreateDbContextAsync(ct))
+        {
+            foreach (var resolution in new[] { 10, 60 })
+            {
+                var bucket = new DateTimeOffset(at.UtcTicks - (at.UtcTicks % TimeSpan.FromSeconds(resolution).Ticks), TimeSpan.Zero);
+                await db.Database.ExecuteSqlInterpolatedAsync($"""
+                    INSERT INTO flink_metric_samples (run_id, resolution_seconds, bucket, workspace_id, records_in_per_second, records_out_per_second,
+                        last_checkpoint_duration_ms, last_checkpoint_size, failed_checkpoints, restarts)
+                    VALUES ({run.Id}, {resolution}, {bucket}, {run.WorkspaceId}, {recordsIn}, {recordsOut}, {e.LastCheckpointDurationMs}, {e.LastCheckpointSize},
+                        {e.FailedCheckpoints}, {e.Restarts})
+                    ON CONFLICT (run_id, resolution_seconds, bucket) DO UPDATE SET records_in_per_second = EXCLUDED.records_in_per_second,
+                        records_out_per_second = EXCLUDED.records_out_per_second, last_checkpoint_duration_ms = EXCLUDED.last_checkpoint_duration_ms,
+                        last_checkpoint_size = EXCLUDED.last_checkpoint_size, failed_checkpoints = EXCLUDED.failed_checkpoints, restarts = EXCLUDED.restarts
+                    """, ct);
+            }
+        }
+
+        events.Publish(e);
+    }
+
+    private static double? Parse(string? value) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : null;
+}
