@@ -5,6 +5,7 @@ using AllData.Infrastructure.Operations;
 using AllData.Infrastructure.Studio;
 using AllData.Infrastructure.Persistence;
 using AllData.Web;
+using AllData.Web.Features.Studio;
 using AllData.Web.Hubs;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -25,6 +26,7 @@ await app.RunSetupAsync();
 
 app.UseAllDataPipeline();
 app.MapAllDataEndpoints();
+app.MapStudioEndpoints();
 app.MapAllDataLive();
 
 await app.RunAsync();

@@ -9,7 +9,7 @@ public static class SqlEngineSetup
     public static IServiceCollection AddAllDataSqlEngines(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<DatabaseSqlEngine>();
+        services.TryAddSingleton<DatabaseSqlEngine>();
         return services;
     }
 }

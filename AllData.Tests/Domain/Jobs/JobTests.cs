@@ -145,4 +145,17 @@ public sealed class JobTests
         Assert.Throws<DomainException>(() => parent.MoveTo(child.Id, [child.Id, parent.Id]));
         Assert.Throws<DomainException>(() => parent.MoveTo(parent.Id, []));
     }
+
+    [Fact]
+    public void An_edit_changes_text_settings_and_variables_in_one_version_or_nothing_at_all()
+    {
+        var job = NewJob();
+        var source = Guid.NewGuid();
+
+        Assert.Throws<DomainException>(() => job.Edit("select 1", source, 0, 10, [], job.Version, "alice", T0));
+        Assert.Equal((string.Empty, 1), (job.DraftSql, job.Version));
+
+        job.Edit("select ${x}", source, 30, 10, [new("x", "1")], job.Version, "alice", T0);
+        Assert.Equal(("select ${x}", source, 30, 10, 2), (job.DraftSql, job.DataSourceId, job.TimeoutSeconds, job.RowCap, job.Version));
+    }
 }

@@ -107,6 +107,24 @@ public sealed partial class SqlEditor : ComponentBase, IAsyncDisposable
     /// <summary>The editor's current text (fresher than <see cref="Value"/>, which follows typing with a short delay).</summary>
     public async Task<string> GetValueAsync() => _editor is null || !_attached ? Value : await _editor.GetValue();
 
+    /// <summary>What Ctrl+Enter would run now (text, caret, selection): for a toolbar Run or Explain button.</summary>
+    public async Task<RunRequest> GetRunRequestAsync()
+    {
+        if (_editor is null || !_attached)
+        {
+            return new RunRequest(Value, 0, 0, 0);
+        }
+
+        var model = await _editor.GetModel();
+        var text = await model.GetValue(EndOfLinePreference.TextDefined, preserveBOM: false);
+        var position = await _editor.GetPosition();
+        var selection = await _editor.GetSelection();
+        var cursor = await model.GetOffsetAt(position);
+        var start = await model.GetOffsetAt(new BlazorMonaco.Position { LineNumber = selection.StartLineNumber, Column = selection.StartColumn });
+        var end = await model.GetOffsetAt(new BlazorMonaco.Position { LineNumber = selection.EndLineNumber, Column = selection.EndColumn });
+        return new RunRequest(text, cursor, Math.Min(start, end), Math.Max(start, end));
+    }
+
     [JSInvokable]
     public async Task OnContentChanged(string text)
     {

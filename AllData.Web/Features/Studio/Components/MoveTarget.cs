@@ -1,0 +1,3 @@
+namespace AllData.Web.Features.Studio.Components;
+
+public sealed record MoveTarget(Guid? FolderId);
