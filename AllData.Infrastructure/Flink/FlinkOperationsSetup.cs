@@ -34,6 +34,7 @@ public static class FlinkOperationsSetup
         services.AddHostedService(sp => sp.GetRequiredService<FlinkMetricSampler>());
         services.AddOptions<FlinkJarOptions>().BindConfiguration(FlinkJarOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<FlinkJarStore>();
+        services.AddScoped<FlinkJarService>();
         services.AddSingleton<FlinkJarJobEngine>();
         services.AddSingleton<IJobEngine>(sp => sp.GetRequiredService<FlinkJarJobEngine>());
         services.AddSingleton<FlinkSqlJobEngine>();
