@@ -40,15 +40,21 @@ internal sealed partial class FlinkSqlJobEngine(
         var gateway = connections.SqlGateway(target);
         var jobManager = connections.JobManager(target);
 
-        var run = await reporter.TransitionAsync((r, at) => r.BeginFlinkSubmission(cluster.Id, at), cancellationToken);
+        var attemptAt = default(DateTimeOffset);
+        var run = await reporter.TransitionAsync((r, at) =>
+        {
+            attemptAt = at;
+            r.BeginFlinkSubmission(cluster.Id, at);
+        }, cancellationToken);
         if (run.FlinkJobId is not null)
         {
             return EngineOutcome.HandedOver($"Already submitted as Flink job {run.FlinkJobId}.");
         }
 
+        // A marker older than this attempt means an earlier attempt may have started the job: look before submitting.
         var marker = run.FlinkSubmittedAt!.Value;
         var pipelineName = context.Job.Name;
-        if (await FindSubmittedAsync(jobManager, pipelineName, marker, cancellationToken) is { } earlier)
+        if (marker < attemptAt && await FindSubmittedAsync(jobManager, pipelineName, marker, cancellationToken) is { } earlier)
         {
             await AttachAsync(reporter, earlier, "found on the cluster from an earlier attempt", cancellationToken);
             return EngineOutcome.HandedOver($"Flink job {earlier}");
@@ -145,7 +151,7 @@ internal sealed partial class FlinkSqlJobEngine(
             return null;
         }
 
-        var candidates = jobs.Where(j => j.Name == pipelineName && j.StartTime >= marker.AddSeconds(-5)).Select(j => j.Id.Value).ToList();
+        var candidates = jobs.Where(j => j.Name == pipelineName && j.StartTime >= marker.AddSeconds(-2)).Select(j => j.Id.Value).ToList();
         if (candidates.Count == 0)
         {
             return null;
