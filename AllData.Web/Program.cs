@@ -5,6 +5,7 @@ using AllData.Infrastructure.Operations;
 using AllData.Infrastructure.Studio;
 using AllData.Infrastructure.Persistence;
 using AllData.Web;
+using AllData.Web.Hubs;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -15,7 +16,8 @@ builder.Services
     .AddAllDataOperations()
     .AddAllDataStudio()
     .AddAllDataFlinkOperations()
-    .AddAllDataWeb(builder.Configuration);
+    .AddAllDataWeb(builder.Configuration)
+    .AddAllDataLive();
 
 var app = builder.Build();
 
@@ -23,6 +25,7 @@ await app.RunSetupAsync();
 
 app.UseAllDataPipeline();
 app.MapAllDataEndpoints();
+app.MapAllDataLive();
 
 await app.RunAsync();
 

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Threading.Channels;
 using AllData.Domain.Operations;
 using Microsoft.Extensions.Logging;
 
@@ -27,39 +28,55 @@ public interface ILiveEvents
 }
 
 /// <summary>
-/// The in-process event bus. Publishing never blocks the publisher (a tracker, an engine): each subscriber is
-/// called on the thread pool, and a failing subscriber is logged and skipped.
+/// The in-process event bus. Publishing never blocks the publisher (a tracker, an engine): each subscriber has its own
+/// queue drained on the thread pool, so it sees events in the order they were published (a run's Submitting before its
+/// Running), and a failing subscriber is logged and skipped.
 /// </summary>
 internal sealed class LiveEventBus(ILogger<LiveEventBus> logger) : ILiveEvents
 {
-    private ImmutableArray<Func<LiveEvent, ValueTask>> _handlers = [];
+    private ImmutableArray<Subscriber> _subscribers = [];
 
     public void Publish(LiveEvent e)
     {
-        foreach (var handler in _handlers)
+        foreach (var subscriber in _subscribers)
         {
-            _ = DeliverAsync(handler, e);
+            subscriber.Queue.Writer.TryWrite(e);
         }
     }
 
     public IDisposable Subscribe(Func<LiveEvent, ValueTask> handler)
     {
-        ImmutableInterlocked.Update(ref _handlers, h => h.Add(handler));
-        return new Subscription(() => ImmutableInterlocked.Update(ref _handlers, h => h.Remove(handler)));
+        var subscriber = new Subscriber(handler, Channel.CreateUnbounded<LiveEvent>(new UnboundedChannelOptions { SingleReader = true }));
+        ImmutableInterlocked.Update(ref _subscribers, s => s.Add(subscriber));
+        _ = PumpAsync(subscriber);
+        return new Subscription(() =>
+        {
+            ImmutableInterlocked.Update(ref _subscribers, s => s.Remove(subscriber));
+            subscriber.Queue.Writer.TryComplete();
+        });
     }
 
-    private async Task DeliverAsync(Func<LiveEvent, ValueTask> handler, LiveEvent e)
+    private async Task PumpAsync(Subscriber subscriber)
     {
-        try
+        await Task.Yield();
+        var reader = subscriber.Queue.Reader;
+        while (await reader.WaitToReadAsync())
         {
-            await Task.Yield();
-            await handler(e);
-        }
-        catch (Exception ex)
-        {
-            logger.LogWarning(ex, "A live-event subscriber failed on {EventType}", e.GetType().Name);
+            while (reader.TryRead(out var e))
+            {
+                try
+                {
+                    await subscriber.Handler(e);
+                }
+                catch (Exception ex)
+                {
+                    logger.LogWarning(ex, "A live-event subscriber failed on {EventType}", e.GetType().Name);
+                }
+            }
         }
     }
+
+    private sealed record Subscriber(Func<LiveEvent, ValueTask> Handler, Channel<LiveEvent> Queue);
 
     private sealed class Subscription(Action dispose) : IDisposable
     {

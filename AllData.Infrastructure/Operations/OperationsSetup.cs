@@ -9,6 +9,13 @@ public static class OperationsSetup
         services.AddScoped<WorkspaceOverviewService>();
         services.AddSingleton<ILiveEvents, LiveEventBus>();
         services.AddSingleton<RunRecorder>();
+        services.AddSingleton<LiveSequence>();
+        services.AddSingleton<LiveSnapshotService>();
+        services.AddSingleton<LiveAccessService>();
+        services.AddScoped<WallQueries>();
+        services.AddSingleton<IClusterSummarySource, FlinkClusterSummarySource>();
+        services.AddScoped<OperationsQueries>();
+        services.AddScoped<WallTokenService>();
         return services;
     }
 }

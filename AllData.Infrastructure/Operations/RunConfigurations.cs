@@ -29,6 +29,7 @@ internal sealed class JobRunConfiguration : IEntityTypeConfiguration<JobRun>
 
         builder.HasIndex(r => new { r.WorkspaceId, r.JobId, r.CreatedAt }).IsDescending(false, false, true);
         builder.HasIndex(r => new { r.WorkspaceId, r.CreatedAt }).IsDescending(false, true);
+        builder.HasIndex(r => new { r.WorkspaceId, r.Status });
         builder.HasIndex(r => r.Status).HasFilter("status NOT IN ('Finished', 'Failed', 'Canceled')");
         builder.HasIndex(r => r.FlinkJobId).HasFilter("flink_job_id IS NOT NULL");
         builder.HasIndex(r => r.FlinkClusterId).HasFilter("flink_cluster_id IS NOT NULL AND status NOT IN ('Finished', 'Failed', 'Canceled')");
@@ -48,6 +49,9 @@ internal sealed class RunStatusChangeConfiguration : IEntityTypeConfiguration<Ru
         builder.Property(c => c.To).HasColumnName("to_status").HasConversion<string>().HasMaxLength(20);
         builder.Property(c => c.Reason).HasMaxLength(RunStatusChange.MaxReasonLength);
         builder.HasIndex(c => new { c.RunId, c.At });
+
+        // The wall's ticker reads the latest changes of a workspace.
+        builder.HasIndex(c => new { c.WorkspaceId, c.At }).IsDescending(false, true);
     }
 }
 

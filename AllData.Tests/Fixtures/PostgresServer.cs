@@ -67,7 +67,8 @@ public sealed class PostgresServer
     {
         var binDir = FindBinDir();
         Directory.CreateDirectory(RootFolder);
-        var folder = Path.Combine(RootFolder, $"pg-{Environment.ProcessId}-{Guid.NewGuid():N}"[..40]);
+        var name = $"pg-{Environment.ProcessId}-{Guid.NewGuid():N}";
+        var folder = Path.Combine(RootFolder, name[..Math.Min(40, name.Length)]);
         Directory.CreateDirectory(folder);
         var asRoot = Environment.UserName == "root";
         if (asRoot)

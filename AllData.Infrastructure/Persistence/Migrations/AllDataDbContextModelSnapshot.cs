@@ -1156,6 +1156,9 @@ namespace AllData.Infrastructure.Persistence.Migrations
                         .IsDescending(false, true)
                         .HasDatabaseName("ix_job_runs_workspace_id_created_at");
 
+                    b.HasIndex("WorkspaceId", "Status")
+                        .HasDatabaseName("ix_job_runs_workspace_id_status");
+
                     b.HasIndex("WorkspaceId", "JobId", "CreatedAt")
                         .IsDescending(false, false, true)
                         .HasDatabaseName("ix_job_runs_workspace_id_job_id_created_at");
@@ -1238,7 +1241,60 @@ namespace AllData.Infrastructure.Persistence.Migrations
                     b.HasIndex("RunId", "At")
                         .HasDatabaseName("ix_run_status_changes_run_id_at");
 
+                    b.HasIndex("WorkspaceId", "At")
+                        .IsDescending(false, true)
+                        .HasDatabaseName("ix_run_status_changes_workspace_id_at");
+
                     b.ToTable("run_status_changes", (string)null);
+                });
+
+            modelBuilder.Entity("AllData.Domain.Operations.WallToken", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("token_hash")
+                        .IsFixedLength();
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("workspace_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_wall_tokens");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_wall_tokens_token_hash");
+
+                    b.HasIndex("WorkspaceId")
+                        .HasDatabaseName("ix_wall_tokens_workspace_id");
+
+                    b.ToTable("wall_tokens", (string)null);
                 });
 
             modelBuilder.Entity("AllData.Infrastructure.Identity.AppUser", b =>
@@ -1724,6 +1780,16 @@ namespace AllData.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_run_status_changes_job_runs_run_id");
+                });
+
+            modelBuilder.Entity("AllData.Domain.Operations.WallToken", b =>
+                {
+                    b.HasOne("AllData.Domain.Identity.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_wall_tokens_workspaces_workspace_id");
                 });
 
             modelBuilder.Entity("AllData.Infrastructure.Identity.AppUser", b =>

@@ -1,0 +1,189 @@
+using System.Security.Claims;
+using AllData.Domain.Catalog;
+using AllData.Domain.Identity;
+using AllData.Domain.Jobs;
+using AllData.Domain.Operations;
+using AllData.Infrastructure.Catalog;
+using AllData.Infrastructure.Identity;
+using AllData.Infrastructure.Operations;
+using AllData.Infrastructure.Studio;
+using AllData.Tests.EndToEnd.Pages;
+using AllData.Tests.Fixtures;
+using AllData.Web.Features.Identity;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace AllData.Tests.EndToEnd.Live;
+
+[Collection(AppCollection.Name)]
+public sealed class OperationsFlowTests(AppFixture app)
+{
+    private const string Password = "Operator-Passw0rd!";
+    private readonly LiveTestKit _kit = new(app);
+
+    /// <summary>A new developer (an operator and more) whose only workspace is a new one, with a data source on the test PostgreSQL.</summary>
+    private async Task<(string UserName, string UserId, Guid WorkspaceId)> DemoOperatorAsync()
+    {
+        var name = "op-" + Guid.NewGuid().ToString("N")[..8];
+        await using var scope = app.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        var user = new AppUser { UserName = name, DisplayName = "Operator " + name };
+        Assert.True((await users.CreateAsync(user, Password)).Succeeded);
+        await using var db = app.Database.CreateContext();
+        var workspace = new Workspace(name, DateTimeOffset.UtcNow);
+        db.Add(workspace);
+        db.Add(new WorkspaceMember(workspace.Id, user.Id, WorkspaceRole.Developer, DateTimeOffset.UtcNow));
+        await db.SaveChangesAsync();
+        db.WorkspaceId = workspace.Id;
+        var settings = new DataSourceSettings("warehouse", DataSourceKind.PostgreSql, "127.0.0.1", app.Database.Server.Port,
+            app.Database.DatabaseName, PostgresServer.SuperUser, DataSourceSslMode.Disable);
+        db.Add(new DataSource(workspace.Id, settings, scope.ServiceProvider.GetRequiredService<DataSourceSecrets>().Protect(PostgresServer.SuperPassword),
+            DateTimeOffset.UtcNow));
+        await db.SaveChangesAsync();
+        return (name, user.Id, workspace.Id);
+    }
+
+    private async Task<IPage> SignInAsync(string userName, string path)
+    {
+        var page = await app.NewPageAsync();
+        var login = new LoginPage(page);
+        await login.GotoAsync();
+        await login.SubmitAsync(userName, Password);
+        await page.WaitForURLAsync(u => !u.Contains("/account/login", StringComparison.Ordinal));
+        await page.GotoAsync(path);
+        await new ShellPage(page).WaitInteractiveAsync();
+        return page;
+    }
+
+    /// <summary>A database SQL job on the demo warehouse, created through the studio's services as <paramref name="userId"/>.</summary>
+    private async Task<(Guid JobId, string Name)> JobAsync(string userId, Guid workspaceId, string sql)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<CurrentUser>()
+            .Set(new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, userId)], "test")));
+        await using var db = app.Database.CreateContext(workspaceId);
+        var source = await db.Set<DataSource>().SingleAsync(d => d.Name == "warehouse");
+        var name = "ops_" + Guid.NewGuid().ToString("N")[..8];
+        var job = await scope.ServiceProvider.GetRequiredService<JobTreeService>().CreateJobAsync(name, null, JobType.DatabaseSql);
+        var jobs = scope.ServiceProvider.GetRequiredService<JobService>();
+        var detail = await jobs.GetAsync(job.Id);
+        await jobs.SaveAsync(job.Id, new JobDraft(sql, source.Id, null, 100, new Dictionary<string, string>(), detail.Version));
+        return (job.Id, name);
+    }
+
+    [Fact]
+    public async Task A_long_database_run_goes_from_running_to_finished_on_the_list_without_reload()
+    {
+        var (userName, userId, workspaceId) = await DemoOperatorAsync();
+        var (jobId, jobName) = await JobAsync(userId, workspaceId, "select pg_sleep(2);");
+        var page = await SignInAsync(userName, "/operations");
+        await Expect(page.GetByTestId("runs-grid")).ToBeVisibleAsync();
+
+        var started = await app.Services.GetRequiredService<RunOrchestrator>().StartAsync(workspaceId, userId, jobId, RunTrigger.Manual);
+        Assert.Null(started.PreparationError);
+
+        var row = page.Locator("tr", new PageLocatorOptions { HasText = jobName });
+        await Expect(row.GetByTestId("run-status")).ToHaveAttributeAsync("data-status", "Running");
+        await AppFixture.ScreenshotAsync(page, "operations-running");
+        await Expect(row.GetByTestId("run-status")).ToHaveAttributeAsync("data-status", "Finished", new() { Timeout = 20_000 });
+        await AppFixture.ScreenshotAsync(page, "operations-finished");
+    }
+
+    [Fact]
+    public async Task The_log_tab_shows_lines_as_they_arrive()
+    {
+        var (userName, userId, workspaceId) = await DemoOperatorAsync();
+        var run = await _kit.CreateRunAsync(workspaceId, userId);
+        await _kit.MoveAsync(run.Id, (r, at) => r.MarkSubmitting(at));
+        await _kit.MoveAsync(run.Id, (r, at) => r.MarkRunning(at));
+        await _kit.Recorder.AppendLogAsync(workspaceId, run.Id, RunLogLevel.Info, "first line, before the page opened");
+
+        var page = await SignInAsync(userName, $"/operations/runs/{run.Id}");
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Logs" }).ClickAsync();
+        await Expect(page.GetByTestId("run-log")).ToContainTextAsync("first line, before the page opened");
+
+        await _kit.Recorder.AppendLogAsync(workspaceId, run.Id, RunLogLevel.Warning, "second line, while watching");
+        await Expect(page.GetByTestId("run-log")).ToContainTextAsync("second line, while watching");
+        await _kit.MoveAsync(run.Id, (r, at) => r.MarkFinished(at, "done"));
+        await Expect(page.GetByTestId("run-header").GetByTestId("run-status")).ToHaveAttributeAsync("data-status", "Finished");
+        await AppFixture.ScreenshotAsync(page, "run-detail-logs");
+    }
+
+    private async Task<string> WallTokenAsync(Guid workspaceId, bool revoked = false)
+    {
+        var token = "wall-" + Guid.NewGuid().ToString("N");
+        await using var db = app.Database.CreateContext(workspaceId);
+        var entity = new WallToken(workspaceId, "Team room TV", WallTokenService.Hash(token), "test", DateTimeOffset.UtcNow);
+        if (revoked)
+        {
+            entity.Revoke(DateTimeOffset.UtcNow);
+        }
+
+        db.Add(entity);
+        await db.SaveChangesAsync();
+        return token;
+    }
+
+    [Fact]
+    public async Task A_wall_token_opens_the_wall_whose_counts_change_live()
+    {
+        var (workspaceId, _) = await _kit.WorkspaceWithMemberAsync();
+        var token = await WallTokenAsync(workspaceId);
+        var page = await app.NewPageAsync();
+        await page.SetViewportSizeAsync(1920, 1080);
+        var console = new List<string>();
+        page.Console += (_, m) => console.Add(m.Type + ": " + m.Text);
+        await page.GotoAsync($"/wall?token={token}");
+        await Expect(page.GetByTestId("wall-running")).ToHaveTextAsync("0");
+        await Expect(page.GetByTestId("wall-clusters")).ToHaveTextAsync("0 of 0");
+
+        // The page is interactive once its circuit is up; only then can events reach it.
+        await page.WaitForFunctionAsync("() => window.Blazor && document.querySelector('#components-reconnect-modal') !== null");
+        var run = await _kit.CreateRunAsync(workspaceId);
+        await LiveTestKit.EventuallyAsync(() => true, "created");
+        await _kit.MoveAsync(run.Id, (r, at) => r.MarkSubmitting(at));
+        await _kit.MoveAsync(run.Id, (r, at) => r.MarkRunning(at));
+        try
+        {
+            await Expect(page.GetByTestId("wall-running")).ToHaveTextAsync("1");
+        }
+        catch (PlaywrightException)
+        {
+            Assert.Fail(string.Join("\n", console));
+        }
+
+        await _kit.MoveAsync(run.Id, (r, at) => r.MarkFailed(at, "disk full"));
+        await Expect(page.GetByTestId("wall-failed")).ToHaveTextAsync("1");
+        await Expect(page.GetByTestId("wall-banner")).ToBeVisibleAsync();
+        await AppFixture.ScreenshotAsync(page, "wall");
+    }
+
+    [Fact]
+    public async Task A_wall_token_opens_nothing_but_the_wall()
+    {
+        var (workspaceId, _) = await _kit.WorkspaceWithMemberAsync();
+        var token = await WallTokenAsync(workspaceId);
+        var page = await app.NewPageAsync();
+        await page.GotoAsync($"/wall?token={token}");
+        await Expect(page.GetByTestId("wall-tiles")).ToBeVisibleAsync();
+
+        await page.GotoAsync($"/operations?token={token}");
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/account/login"));
+        var api = await page.APIRequest.GetAsync($"/api/v1/runs/{Guid.NewGuid()}/log?token={token}", new() { MaxRedirects = 0 });
+        Assert.NotEqual(200, api.Status);
+    }
+
+    [Fact]
+    public async Task A_revoked_wall_token_opens_nothing()
+    {
+        var (workspaceId, _) = await _kit.WorkspaceWithMemberAsync();
+        var token = await WallTokenAsync(workspaceId, revoked: true);
+        var page = await app.NewPageAsync();
+        await page.GotoAsync($"/wall?token={token}");
+        await Expect(page.GetByTestId("wall-revoked")).ToBeVisibleAsync();
+        Assert.Equal(0, await page.GetByTestId("wall-tiles").CountAsync());
+    }
+}
