@@ -32,6 +32,11 @@ public static class FlinkOperationsSetup
         services.AddScoped<FlinkLogTail>();
         services.AddSingleton<FlinkMetricSampler>();
         services.AddHostedService(sp => sp.GetRequiredService<FlinkMetricSampler>());
+        services.AddOptions<FlinkJarOptions>().BindConfiguration(FlinkJarOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<FlinkJarStore>();
+        services.AddScoped<FlinkJarService>();
+        services.AddSingleton<FlinkJarJobEngine>();
+        services.AddSingleton<IJobEngine>(sp => sp.GetRequiredService<FlinkJarJobEngine>());
         services.AddSingleton<FlinkSqlJobEngine>();
         services.AddSingleton<IJobEngine>(sp => sp.GetRequiredService<FlinkSqlJobEngine>());
         return services;

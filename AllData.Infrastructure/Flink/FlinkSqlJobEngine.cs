@@ -40,15 +40,21 @@ internal sealed partial class FlinkSqlJobEngine(
         var gateway = connections.SqlGateway(target);
         var jobManager = connections.JobManager(target);
 
-        var run = await reporter.TransitionAsync((r, at) => r.BeginFlinkSubmission(cluster.Id, at), cancellationToken);
+        var attemptAt = default(DateTimeOffset);
+        var run = await reporter.TransitionAsync((r, at) =>
+        {
+            attemptAt = at;
+            r.BeginFlinkSubmission(cluster.Id, at);
+        }, cancellationToken);
         if (run.FlinkJobId is not null)
         {
             return EngineOutcome.HandedOver($"Already submitted as Flink job {run.FlinkJobId}.");
         }
 
+        // A marker older than this attempt means an earlier attempt may have started the job: look before submitting.
         var marker = run.FlinkSubmittedAt!.Value;
         var pipelineName = context.Job.Name;
-        if (await FindSubmittedAsync(jobManager, pipelineName, marker, cancellationToken) is { } earlier)
+        if (marker < attemptAt && await FindSubmittedAsync(jobManager, pipelineName, marker, cancellationToken) is { } earlier)
         {
             await AttachAsync(reporter, earlier, "found on the cluster from an earlier attempt", cancellationToken);
             return EngineOutcome.HandedOver($"Flink job {earlier}");
@@ -128,40 +134,8 @@ internal sealed partial class FlinkSqlJobEngine(
         }
     }
 
-    /// <summary>Cancels the run's Flink job; the tracker confirms Canceled when Flink reports it.</summary>
-    public async Task<bool> CancelAsync(JobRun run, IRunReporter reporter, CancellationToken cancellationToken)
-    {
-        if (run.FlinkJobId is null || run.FlinkClusterId is not { } clusterId || !FlinkJobId.TryParse(run.FlinkJobId, out var jobId))
-        {
-            return false;
-        }
-
-        FlinkCluster cluster;
-        await using (var db = await factory.CreateDbContextAsync(cancellationToken))
-        {
-            cluster = await db.Set<FlinkCluster>().IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(c => c.Id == clusterId, cancellationToken)
-                      ?? throw new DomainException("The run's Flink cluster no longer exists.");
-        }
-
-        await reporter.TransitionAsync((r, at) =>
-        {
-            if (JobRun.CanMove(r.Status, RunStatus.Canceling))
-            {
-                r.RequestCancel(at, "Cancel requested");
-            }
-        }, cancellationToken);
-        try
-        {
-            await connections.JobManager(cluster).CancelJobAsync(jobId, cancellationToken);
-            await reporter.LogAsync(RunLogLevel.Info, $"Asked {cluster.Name} to cancel Flink job {jobId}.", cancellationToken);
-        }
-        catch (FlinkRestException e) when (e.StatusCode is System.Net.HttpStatusCode.Conflict or System.Net.HttpStatusCode.NotFound)
-        {
-            await reporter.LogAsync(RunLogLevel.Warning, $"Flink did not cancel job {jobId}: {e.RootCause}; the tracker records what Flink reports.", cancellationToken);
-        }
-
-        return true;
-    }
+    public Task<bool> CancelAsync(JobRun run, IRunReporter reporter, CancellationToken cancellationToken) =>
+        FlinkRunCancel.CancelAsync(factory, connections, run, reporter, cancellationToken);
 
     /// <summary>The job a run of this pipeline started after <paramref name="marker"/> that no run owns yet.</summary>
     internal async Task<FlinkJobId?> FindSubmittedAsync(FlinkJobManagerClient jobManager, string pipelineName, DateTimeOffset marker, CancellationToken ct)
@@ -177,7 +151,7 @@ internal sealed partial class FlinkSqlJobEngine(
             return null;
         }
 
-        var candidates = jobs.Where(j => j.Name == pipelineName && j.StartTime >= marker.AddSeconds(-5)).Select(j => j.Id.Value).ToList();
+        var candidates = jobs.Where(j => j.Name == pipelineName && j.StartTime >= marker.AddSeconds(-2)).Select(j => j.Id.Value).ToList();
         if (candidates.Count == 0)
         {
             return null;

@@ -87,6 +87,7 @@ public sealed class AppFixture : IAsyncLifetime
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
             builder.UseSetting("AllData:CreateDemoWarehouse", "false");
             builder.UseSetting("Flink:Tracker:HealthInterval", "00:00:01");
+            builder.UseSetting("Flink:Jars:Directory", Path.Combine(Path.GetTempPath(), "alldata-e2e-jars-" + Guid.NewGuid().ToString("N")[..8]));
         }
     }
 }

@@ -40,4 +40,25 @@ public sealed class FlinkClusterFlowTests(AppFixture app)
         await Expect(page.GetByTestId("cluster-jobs")).ToContainTextAsync("External");
         await AppFixture.ScreenshotAsync(page, "flink-cluster-detail");
     }
+
+    [Fact]
+    public async Task Developer_uploads_a_jar_and_sees_it_with_its_hash()
+    {
+        var page = await app.NewPageAsync();
+        var login = new LoginPage(page);
+        await login.GotoAsync();
+        await login.SubmitAsync("admin", AppFixture.AdminPassword);
+        await page.GotoAsync("/flink/jars");
+        await new ShellPage(page).WaitInteractiveAsync();
+        var content = System.Text.Encoding.UTF8.GetBytes("PK\u0003\u0004 " + Guid.NewGuid());
+
+        await page.Locator("input[type=file]").SetInputFilesAsync(new Microsoft.Playwright.FilePayload
+        {
+            Name = "wordcount.jar", MimeType = "application/java-archive", Buffer = content,
+        });
+
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content));
+        await Expect(page.GetByTestId("jar-table")).ToContainTextAsync(hash, new() { Timeout = 15_000 });
+        await AppFixture.ScreenshotAsync(page, "flink-jars");
+    }
 }

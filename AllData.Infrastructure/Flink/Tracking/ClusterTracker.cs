@@ -54,12 +54,25 @@ internal sealed class ClusterTracker(
         return BitConverter.ToInt64(bytes[..8]) ^ BitConverter.ToInt64(bytes[8..]);
     }
 
-    /// <summary>Takes the cluster's advisory lock on a dedicated connection held until disposal; false when another instance holds it.</summary>
+    /// <summary>
+    /// Takes (or confirms) the cluster's advisory lock on a dedicated connection held until disposal; false when another
+    /// instance holds it. Called before every tick.
+    /// </summary>
     public async Task<bool> TryAcquireLockAsync(CancellationToken ct)
     {
         if (HoldsLock)
         {
-            return true;
+            // The lock lives as long as its session: check the connection is still there before trusting it.
+            try
+            {
+                await using var ping = new NpgsqlCommand("SELECT 1", _lockConnection);
+                await ping.ExecuteScalarAsync(ct);
+                return true;
+            }
+            catch (NpgsqlException e)
+            {
+                logger.LogWarning(e, "Lost the tracking lock of Flink cluster {ClusterId}; taking it again", target.Id);
+            }
         }
 
         await ReleaseLockAsync();

@@ -70,6 +70,7 @@ internal sealed class FlinkOpsHost : IAsyncDisposable
             o.SavepointTimeout = TimeSpan.FromSeconds(1);
             tracker?.Invoke(o);
         });
+        services.Configure<FlinkJarOptions>(o => o.Directory = Path.Combine(Path.GetTempPath(), "alldata-jars-" + Guid.NewGuid().ToString("N")[..8]));
         services.AddSingleton<User>();
         services.AddScoped<ICurrentUser>(sp => sp.GetRequiredService<User>());
         var host = new FlinkOpsHost(database, flink, services.BuildServiceProvider());
@@ -91,11 +92,12 @@ internal sealed class FlinkOpsHost : IAsyncDisposable
         Get<FlinkTrackerSupervisor>().CreateTracker(Get<FlinkClusterConnections>().TargetOf(LoadCluster()));
 
     /// <summary>A Flink SQL job on the host's cluster with <paramref name="sql"/> as its draft and published version 1.</summary>
-    public async Task<(Guid JobId, Guid VersionId)> CreateSqlJobAsync(string sql, Func<FlinkJobSettings, FlinkJobSettings>? settings = null, string name = "orders_enriched")
+    public async Task<(Guid JobId, Guid VersionId)> CreateSqlJobAsync(string sql, Func<FlinkJobSettings, FlinkJobSettings>? settings = null, string name = "orders_enriched",
+        JobType type = JobType.FlinkSql)
     {
         await using var db = Database.CreateContext(WorkspaceId);
         var at = Now;
-        var job = new Job(WorkspaceId, name, null, JobType.FlinkSql, "tester", at);
+        var job = new Job(WorkspaceId, name, null, type, "tester", at);
         job.SaveDraft(sql, job.Version, "tester", at);
         var flinkSettings = new FlinkJobSettings { ClusterId = ClusterId, Parallelism = 2, CheckpointIntervalSeconds = 30 };
         job.ChangeFlinkSettings(settings?.Invoke(flinkSettings) ?? flinkSettings, job.Version, "tester", at);

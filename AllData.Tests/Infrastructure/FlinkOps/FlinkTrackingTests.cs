@@ -153,6 +153,25 @@ public sealed class FlinkTrackingTests(DatabaseFixture database) : IClassFixture
     }
 
     [Fact]
+    public async Task Tracker_whose_lock_session_died_stops_polling_while_another_holds_the_lock()
+    {
+        await using var host = await FlinkOpsHost.StartAsync(database);
+        await using var first = host.CreateTracker();
+        await using var second = host.CreateTracker();
+        Assert.True(await first.TryAcquireLockAsync(host.Ct));
+
+        await using (var admin = host.Database.OpenConnection())
+        await using (var kill = new Npgsql.NpgsqlCommand(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'AllData Flink tracker' AND datname = current_database()", admin))
+        {
+            await kill.ExecuteNonQueryAsync(host.Ct);
+        }
+
+        Assert.True(await second.TryAcquireLockAsync(host.Ct));
+        Assert.False(await first.TryAcquireLockAsync(host.Ct));
+    }
+
+    [Fact]
     public async Task Job_missing_from_the_overview_is_looked_up_before_it_is_marked_failed()
     {
         await using var host = await FlinkOpsHost.StartAsync(database);

@@ -1,0 +1,37 @@
+using AllData.Domain.Identity;
+using AllData.Infrastructure.Identity;
+using Microsoft.Extensions.Options;
+
+namespace AllData.Infrastructure.Flink;
+
+/// <summary>The JAR resource store for the acting user: everyone in a workspace lists, Developers upload and delete.</summary>
+internal sealed class FlinkJarService(WorkspaceContext workspace, FlinkJarStore store, IOptions<FlinkJarOptions> options)
+{
+    public long MaxBytes => options.Value.MaxBytes;
+
+    public async Task<IReadOnlyList<FlinkJarResource>> ListAsync(CancellationToken ct = default)
+    {
+        await workspace.RequireWorkspaceAsync(ct);
+        return store.List();
+    }
+
+    public async Task<FlinkJarResource> UploadAsync(Stream content, string fileName, CancellationToken ct = default)
+    {
+        await RequireDeveloperAsync(ct);
+        return await store.SaveAsync(content, fileName, ct);
+    }
+
+    public async Task DeleteAsync(string sha256, CancellationToken ct = default)
+    {
+        await RequireDeveloperAsync(ct);
+        store.Delete(sha256);
+    }
+
+    private async Task RequireDeveloperAsync(CancellationToken ct)
+    {
+        if (!(await workspace.RequireWorkspaceAsync(ct)).Role.Includes(WorkspaceRole.Developer))
+        {
+            throw new UnauthorizedAccessException("Managing JARs needs the Developer role.");
+        }
+    }
+}
