@@ -354,13 +354,18 @@ internal sealed class ClusterTracker(
             _lockConnection = null;
             try
             {
+                if (connection.State != System.Data.ConnectionState.Open)
+                {
+                    return;
+                }
+
                 // Unlock explicitly: closing the connection frees the lock only once the server's backend has exited,
                 // which can lag, so another instance could find the cluster still taken.
                 await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(@key)", connection);
                 unlock.Parameters.AddWithValue("key", LockKey(target.Id));
                 await unlock.ExecuteScalarAsync();
             }
-            catch (NpgsqlException e)
+            catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
             {
                 logger.LogDebug(e, "Could not unlock Flink cluster {ClusterId}; closing the connection frees it", target.Id);
             }
