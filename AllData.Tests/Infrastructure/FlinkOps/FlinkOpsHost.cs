@@ -143,19 +143,9 @@ internal sealed class FlinkOpsHost : IAsyncDisposable
 
     private async Task SignInAsync()
     {
-        await using (var db = Database.CreateContext())
-        {
-            var workspace = new Workspace("ws-" + Guid.NewGuid().ToString("N")[..12], Now);
-            db.Workspaces.Add(workspace);
-            var user = new AppUser { UserName = "admin" + Guid.NewGuid().ToString("N")[..8], CurrentWorkspaceId = workspace.Id, CreatedAt = Now };
-            user.NormalizedUserName = user.UserName!.ToUpperInvariant();
-            db.Users.Add(user);
-            await db.SaveChangesAsync();
-            db.WorkspaceMembers.Add(new WorkspaceMember(workspace.Id, user.Id, WorkspaceRole.Admin, Now));
-            await db.SaveChangesAsync();
-            WorkspaceId = workspace.Id;
-            Get<User>().UserId = user.Id;
-        }
+        var (workspaceId, userId) = await MemberSeed.CreateAsync(Database, WorkspaceRole.Admin, userNamePrefix: "admin");
+        WorkspaceId = workspaceId;
+        Get<User>().UserId = userId;
 
         ClusterId = await With<FlinkClusterService, Guid>(s => s.CreateAsync(new FlinkClusterInput
         {

@@ -44,23 +44,8 @@ internal sealed class StudioHost : IDisposable
     /// <summary>Creates a user who is a member of a (new) workspace with <paramref name="role"/>, and acts as them.</summary>
     public async Task<Guid> ActAsNewMemberAsync(WorkspaceRole role = WorkspaceRole.Developer, Guid? workspaceId = null)
     {
-        await using var db = Fixture.CreateContext();
-        var at = DateTimeOffset.Parse("2026-11-24T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
-        var workspace = workspaceId ?? Guid.Empty;
-        if (workspaceId is null)
-        {
-            var created = new Workspace("ws-" + Guid.NewGuid().ToString("N")[..12], at);
-            db.Workspaces.Add(created);
-            workspace = created.Id;
-        }
-
-        var user = new AppUser { UserName = "u" + Guid.NewGuid().ToString("N")[..10], CurrentWorkspaceId = workspace, CreatedAt = at };
-        user.NormalizedUserName = user.UserName!.ToUpperInvariant();
-        db.Users.Add(user);
-        await db.SaveChangesAsync();
-        db.WorkspaceMembers.Add(new WorkspaceMember(workspace, user.Id, role, at));
-        await db.SaveChangesAsync();
-        Services.GetRequiredService<TestUser>().UserId = user.Id;
+        var (workspace, userId) = await MemberSeed.CreateAsync(Fixture, role, workspaceId);
+        Services.GetRequiredService<TestUser>().UserId = userId;
         WorkspaceId = workspace;
         return workspace;
     }
