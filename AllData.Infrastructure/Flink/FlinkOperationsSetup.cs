@@ -30,6 +30,8 @@ public static class FlinkOperationsSetup
         services.AddSingleton<FlinkAutoRestarter>();
         services.AddHostedService(sp => sp.GetRequiredService<FlinkAutoRestarter>());
         services.AddScoped<FlinkLogTail>();
+        services.AddSingleton<FlinkPreviewStore>();
+        services.AddScoped<FlinkPreviewService>();
         services.AddSingleton<FlinkMetricSampler>();
         services.AddHostedService(sp => sp.GetRequiredService<FlinkMetricSampler>());
         services.AddOptions<FlinkJarOptions>().BindConfiguration(FlinkJarOptions.Section).ValidateDataAnnotations().ValidateOnStart();
