@@ -158,6 +158,9 @@ internal sealed class FlinkPreviewService(
     /// <summary>How long the pump waits when the gateway has no new rows yet.</summary>
     internal static TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>A preview nobody stops (its tab was closed) stops itself after this long, releasing its Flink job.</summary>
+    internal static TimeSpan MaxDuration { get; set; } = TimeSpan.FromMinutes(10);
+
     private static readonly TimeSpan StatementTimeout = TimeSpan.FromMinutes(2);
 
     /// <summary>
@@ -176,6 +179,7 @@ internal sealed class FlinkPreviewService(
         store.Add(preview);
         var session = await gateway.OpenSessionAsync($"alldata-preview-{preview.Id:N}", configuration, ct);
         preview.Session = session;
+        preview.Stopping.CancelAfter(MaxDuration);
         preview.Pump = Task.Run(() => PumpAsync(preview, setup, query, configuration), CancellationToken.None);
         return preview.Id;
     }
@@ -324,9 +328,13 @@ internal sealed class FlinkPreviewService(
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            // Stopped: StopPreviewAsync released the handles.
+            // Stopped by the user (StopPreviewAsync released the handles) or after MaxDuration (released here).
+            if (preview.End(FlinkPreviewState.Stopped))
+            {
+                await ReleaseAsync(preview);
+            }
         }
-        catch (Exception e) when (e is FlinkClientException or DomainException or TimeoutException)
+        catch (Exception e) when (e is FlinkClientException or DomainException or TimeoutException or InvalidOperationException or JsonException)
         {
             var message = e is FlinkRestException rest ? rest.RootCause : e.Message;
             if (preview.End(FlinkPreviewState.Failed, message))

@@ -36,7 +36,7 @@ public sealed class FlinkPreviewTests(DatabaseFixture database) : IClassFixture<
         Assert.Equal(
             ["SET 'table.exec.state.ttl' = '1 h'", "CREATE TABLE orders (id INT, name STRING) WITH ('connector' = 'datagen')", "SELECT id, name FROM orders"],
             host.Flink.SqlGateway.Statements);
-        Assert.Empty(host.Flink.SqlGateway.Sessions);
+        await UntilReleasedAsync(host);
         Assert.Empty(host.Flink.Violations);
     }
 
@@ -55,8 +55,9 @@ public sealed class FlinkPreviewTests(DatabaseFixture database) : IClassFixture<
 
         Assert.Equal(FlinkPreviewState.Capped, view.State);
         Assert.Equal(["+I", "+I", "-U"], view.Rows.Select(r => r.Kind));
+        await UntilReleasedAsync(host);
         Assert.Equal(1, host.Flink.SqlGateway.RequestCount(CancelKey));
-        Assert.Empty(host.Flink.SqlGateway.Sessions);
+        Assert.Equal(1, host.Flink.SqlGateway.RequestCount(CloseKey) - 2);   // the SET's and the CREATE's closes, then the query's
         Assert.Empty(host.Flink.Violations);
     }
 
@@ -81,7 +82,28 @@ public sealed class FlinkPreviewTests(DatabaseFixture database) : IClassFixture<
 
         Assert.Equal(FlinkPreviewState.Stopped, view.State);
         Assert.Equal(1, host.Flink.SqlGateway.RequestCount(CloseSessionKey));
-        Assert.Empty(host.Flink.SqlGateway.Sessions);
+        await UntilReleasedAsync(host);
+        Assert.Empty(host.Flink.Violations);
+    }
+
+    [Fact]
+    public async Task A_setup_statement_the_gateway_rejects_fails_the_preview_with_its_error_and_closes_the_session()
+    {
+        await using var host = await FlinkOpsHost.StartAsync(database);
+        host.Flink.SqlGateway.FailingStatements["CREATE TABLE"] = "Table `orders` already exists.";
+        var (jobId, _) = await host.CreateSqlJobAsync(Script);
+
+        var view = await host.With<FlinkPreviewService, FlinkPreviewView>(async s =>
+        {
+            var id = await s.StartPreviewAsync(jobId, Script, Script.Length - 5, ct: host.Ct);
+            return await UntilAsync(s, id, v => v.State != FlinkPreviewState.Running, host.Ct);
+        });
+
+        Assert.Equal(FlinkPreviewState.Failed, view.State);
+        Assert.Contains("Statement 2 (line 2)", view.Error, StringComparison.Ordinal);
+        Assert.Contains("already exists", view.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(host.Flink.SqlGateway.Statements, st => st.StartsWith("SELECT", StringComparison.Ordinal));
+        await UntilReleasedAsync(host);
         Assert.Empty(host.Flink.Violations);
     }
 
@@ -95,7 +117,7 @@ public sealed class FlinkPreviewTests(DatabaseFixture database) : IClassFixture<
 
         Assert.Contains("== Abstract Syntax Tree ==", plan, StringComparison.Ordinal);
         Assert.Equal("EXPLAIN SELECT id, name FROM orders", host.Flink.SqlGateway.Statements.Last());
-        Assert.Empty(host.Flink.SqlGateway.Sessions);
+        await UntilReleasedAsync(host);
         Assert.Empty(host.Flink.Violations);
     }
 
@@ -108,6 +130,15 @@ public sealed class FlinkPreviewTests(DatabaseFixture database) : IClassFixture<
         await Assert.ThrowsAsync<AllData.Domain.Common.DomainException>(() => host.With<FlinkPreviewService, Guid>(s =>
             s.StartPreviewAsync(jobId, Script, Script.IndexOf("INSERT", StringComparison.Ordinal) + 2, ct: host.Ct)));
         Assert.Empty(host.Flink.SqlGateway.Statements);
+    }
+
+    /// <summary>The preview's state moves first, then its handles are released: wait for the session's close.</summary>
+    private static async Task UntilReleasedAsync(FlinkOpsHost host)
+    {
+        while (host.Flink.SqlGateway.Sessions.Count > 0)
+        {
+            await Task.Delay(20, host.Ct);
+        }
     }
 
     private static async Task<FlinkPreviewView> UntilAsync(FlinkPreviewService service, Guid id, Func<FlinkPreviewView, bool> done, CancellationToken ct)
