@@ -43,11 +43,6 @@ public sealed partial class JobEditor
             return;
         }
 
-        if (_previewId is { } previous)
-        {
-            await Ui.TryAsync(Snackbar, S, () => Previews.StopPreviewAsync(previous));
-        }
-
         Guid started = default;
         (int, int)? selection = request.HasSelection ? (request.SelectionStart, request.SelectionEnd) : null;
         if (await Ui.TryAsync(Snackbar, S, async () => started = await Previews.StartPreviewAsync(JobId, request.Text, request.CursorOffset, selection)))
