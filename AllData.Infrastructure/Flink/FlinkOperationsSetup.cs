@@ -31,6 +31,8 @@ public static class FlinkOperationsSetup
         services.AddHostedService(sp => sp.GetRequiredService<FlinkAutoRestarter>());
         services.AddScoped<FlinkLogTail>();
         services.AddScoped<FlinkRunInsights>();
+        services.AddSingleton<FlinkPreviewStore>();
+        services.AddScoped<FlinkPreviewService>();
         services.AddSingleton<FlinkMetricSampler>();
         services.AddHostedService(sp => sp.GetRequiredService<FlinkMetricSampler>());
         services.AddOptions<FlinkJarOptions>().BindConfiguration(FlinkJarOptions.Section).ValidateDataAnnotations().ValidateOnStart();

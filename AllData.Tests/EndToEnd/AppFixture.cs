@@ -34,6 +34,8 @@ public sealed class AppFixture : IAsyncLifetime
         _factory.UseKestrel(0);
         _factory.StartServer();
         BaseUrl = _factory.ClientOptions.BaseAddress.ToString().TrimEnd('/');
+        // Assertions wait as long as actions: a loaded 2-core CI box can take seconds to push a render.
+        Assertions.SetDefaultExpectTimeout(15_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

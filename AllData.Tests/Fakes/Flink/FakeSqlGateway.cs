@@ -39,6 +39,9 @@ public sealed partial class FakeSqlGateway(FlinkSpecSet specs, FakeJobManager jo
     /// <summary>Status polls that answer RUNNING before an operation finishes.</summary>
     public int OperationPollsRunning { get; set; } = 1;
 
+    /// <summary>True plays an unbounded streaming query: after <see cref="QueryPages"/> it answers empty pages and keeps running.</summary>
+    public bool QueryKeepsRunning { get; set; }
+
     /// <summary>Columns (name, Flink type) of query results.</summary>
     public List<(string Name, string Type)> QueryColumns { get; } = [("id", "INTEGER"), ("name", "VARCHAR")];
 
@@ -193,6 +196,23 @@ public sealed partial class FakeSqlGateway(FlinkSpecSet specs, FakeJobManager jo
             op.NotReadyOnce = false;
             Status(op, poll: true);
             return FakeResponse.Ok(new JsonObject { ["resultType"] = "NOT_READY", ["nextResultUri"] = next(token) });
+        }
+
+        if (op.IsQuery && token >= op.Pages.Count && op.State == "RUNNING" && QueryKeepsRunning)
+        {
+            return FakeResponse.Ok(new JsonObject
+            {
+                ["resultType"] = "PAYLOAD",
+                ["isQueryResult"] = true,
+                ["resultKind"] = op.ResultKind,
+                ["results"] = new JsonObject
+                {
+                    ["columns"] = new JsonArray([.. op.Columns.Select(c => c.DeepClone())]),
+                    ["rowFormat"] = "JSON",
+                    ["data"] = new JsonArray(),
+                },
+                ["nextResultUri"] = next(token),
+            });
         }
 
         if (op.IsQuery && token >= op.Pages.Count && op.State == "RUNNING")

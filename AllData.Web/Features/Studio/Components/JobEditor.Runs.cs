@@ -19,7 +19,17 @@ public sealed partial class JobEditor
 {
     private async Task<string> CurrentTextAsync() => (await CurrentAsync()).Text;
 
-    private async Task RunSelectionAsync() => await StartAsync(Range(await CurrentAsync()));
+    private async Task RunSelectionAsync()
+    {
+        var request = await CurrentAsync();
+        if (PreviewsAt(request))
+        {
+            await PreviewAsync(request);
+            return;
+        }
+
+        await StartAsync(Range(request));
+    }
 
     private async Task RunAllAsync()
     {
@@ -46,6 +56,7 @@ public sealed partial class JobEditor
         }
 
         _errorsShownFor = null;
+        _previewId = null;
         if (started.PreparationError is { } error && _editor is not null)
         {
             var position = error.Position ?? new SqlPosition(1, 1);
@@ -60,6 +71,12 @@ public sealed partial class JobEditor
 
     private async Task StopAsync()
     {
+        if (PreviewRunning)
+        {
+            await StopPreviewAsync();
+            return;
+        }
+
         if (_watch.RunId is { } id)
         {
             await Ui.TryAsync(Snackbar, S, () => Runs.CancelAsync(id));

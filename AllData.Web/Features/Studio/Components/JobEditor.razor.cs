@@ -123,6 +123,12 @@ public sealed partial class JobEditor
     private async Task OnEditorRunAsync(RunRequest request)
     {
         await OnTextChanged(request.Text);
+        if (PreviewsAt(request))
+        {
+            await PreviewAsync(request);
+            return;
+        }
+
         await StartAsync(Range(request));
     }
 
