@@ -1,3 +1,4 @@
+using AllData.Infrastructure.Studio;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
@@ -151,7 +152,8 @@ internal sealed class FlinkPreview(Guid workspaceId, Guid jobId, int rowCap, Fli
 /// cancels the query's Flink job.
 /// </summary>
 internal sealed class FlinkPreviewService(
-    AppDb appDb, FlinkClusterConnections connections, FlinkPreviewStore store, ILiveEvents events, ILogger<FlinkPreviewService> logger)
+    AppDb appDb, FlinkClusterConnections connections, FlinkPreviewStore store, ILiveEvents events, VariableSecrets secrets,
+    ILogger<FlinkPreviewService> logger)
 {
     public const int DefaultRowCap = 1_000;
 
@@ -170,10 +172,9 @@ internal sealed class FlinkPreviewService(
     public async Task<Guid> StartPreviewAsync(
         Guid jobId, string text, int cursorOffset, (int Start, int End)? selection = null, int? rowCap = null, CancellationToken ct = default)
     {
-        var (job, gateway, configuration, workspaceId) = await ResolveAsync(jobId, ct);
+        var (job, gateway, configuration, workspaceId, variables) = await ResolveAsync(jobId, ct);
         var script = SqlScript.Parse(text, SqlDialect.FlinkSql);
-        var query = PickQuery(script, cursorOffset, selection);
-        var setup = Setup(script, query);
+        var (setup, query) = Substitute(script, PickQuery(script, cursorOffset, selection), variables);
         var cap = rowCap is > 0 ? rowCap.Value : Math.Min(job.RowCap, DefaultRowCap);
         var preview = new FlinkPreview(workspaceId, jobId, cap, gateway);
         store.Add(preview);
@@ -214,14 +215,15 @@ internal sealed class FlinkPreviewService(
     /// </summary>
     public async Task<string> ExplainAsync(Guid jobId, string text, int cursorOffset, CancellationToken ct = default)
     {
-        var (_, gateway, configuration, _) = await ResolveAsync(jobId, ct);
+        var (_, gateway, configuration, _, variables) = await ResolveAsync(jobId, ct);
         var script = SqlScript.Parse(text, SqlDialect.FlinkSql);
-        var statement = script.StatementAt(cursorOffset) ?? script.Statements.LastOrDefault(s => s.StartOffset <= cursorOffset)
-                        ?? throw new DomainException("Put the cursor on the statement to explain.");
+        var (setupStatements, statement) = Substitute(script, script.StatementAt(cursorOffset)
+            ?? script.Statements.LastOrDefault(s => s.StartOffset <= cursorOffset)
+            ?? throw new DomainException("Put the cursor on the statement to explain."), variables);
         var session = await gateway.OpenSessionAsync($"alldata-explain-{Guid.NewGuid():N}", configuration, ct);
         try
         {
-            foreach (var setup in Setup(script, statement))
+            foreach (var setup in setupStatements)
             {
                 await RunToEndAsync(gateway, session, setup, configuration, ct);
             }
@@ -421,7 +423,23 @@ internal sealed class FlinkPreviewService(
         _ => value.GetRawText(),
     };
 
-    private async Task<(Job Job, FlinkSqlGatewayClient Gateway, IReadOnlyDictionary<string, string> Configuration, Guid WorkspaceId)> ResolveAsync(
+    /// <summary>The setup statements before <paramref name="target"/> and the target, with <c>${variables}</c> substituted as for a run.</summary>
+    private static (List<SqlStatement> Setup, SqlStatement Target) Substitute(
+        SqlScript script, SqlStatement target, IReadOnlyDictionary<string, string> variables)
+    {
+        try
+        {
+            var prepared = script.Substitute([.. Setup(script, target), target], variables);
+            return ([.. prepared.Take(prepared.Count - 1)], prepared[^1]);
+        }
+        catch (SqlScriptException e)
+        {
+            throw new DomainException(e.Message);
+        }
+    }
+
+    private async Task<(Job Job, FlinkSqlGatewayClient Gateway, IReadOnlyDictionary<string, string> Configuration, Guid WorkspaceId,
+        IReadOnlyDictionary<string, string> Variables)> ResolveAsync(
         Guid jobId, CancellationToken ct)
     {
         var (db, access) = await appDb.ForWorkspaceAsync(ct);
@@ -446,7 +464,8 @@ internal sealed class FlinkPreviewService(
             var configuration = settings.ToFlinkConfiguration($"{job.Name}-preview", null)
                 .Where(p => !p.Key.StartsWith("execution.savepoint", StringComparison.Ordinal))
                 .ToDictionary(p => p.Key, p => p.Value);
-            return (job, gateway, configuration, access.WorkspaceId);
+            var variables = secrets.Resolve(await db.Set<WorkspaceVariable>().AsNoTracking().ToListAsync(ct), job.Variables).Values;
+            return (job, gateway, configuration, access.WorkspaceId, variables);
         }
     }
 

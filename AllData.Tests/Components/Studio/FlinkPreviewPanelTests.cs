@@ -21,7 +21,7 @@ public sealed class FlinkPreviewPanelTests : BunitContext, IAsyncLifetime
         Services.AddLogging();
         Services.AddSingleton<ILiveEvents, LiveEventBus>();
         Services.AddSingleton(_store);
-        Services.AddScoped(sp => new FlinkPreviewService(null!, null!, _store, sp.GetRequiredService<ILiveEvents>(), NullLogger<FlinkPreviewService>.Instance));
+        Services.AddScoped(sp => new FlinkPreviewService(null!, null!, _store, sp.GetRequiredService<ILiveEvents>(), null!, NullLogger<FlinkPreviewService>.Instance));
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

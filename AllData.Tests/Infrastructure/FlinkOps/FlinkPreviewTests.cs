@@ -122,6 +122,31 @@ public sealed class FlinkPreviewTests(DatabaseFixture database) : IClassFixture<
     }
 
     [Fact]
+    public async Task Explain_substitutes_variables_as_a_run_does_and_refuses_an_undefined_one()
+    {
+        await using var host = await FlinkOpsHost.StartAsync(database);
+        var (jobId, _) = await host.CreateSqlJobAsync(Script);
+        await host.With<AllData.Infrastructure.Studio.VariableService, bool>(async s =>
+        {
+            await s.SetAsync("source_table", "orders", isSecret: false, host.Ct);
+            return true;
+        });
+        var script = Script.Replace("SELECT id, name FROM orders;", "SELECT id, name FROM ${source_table};", StringComparison.Ordinal);
+
+        await host.With<FlinkPreviewService, string>(s => s.ExplainAsync(jobId, script, script.Length - 5, host.Ct));
+        Assert.Equal("EXPLAIN SELECT id, name FROM orders", host.Flink.SqlGateway.Statements.Last());
+        await UntilReleasedAsync(host);
+
+        var undefined = script.Replace("${source_table}", "${nowhere}", StringComparison.Ordinal);
+        var sent = host.Flink.SqlGateway.Statements.Count;
+        var e = await Assert.ThrowsAsync<AllData.Domain.Common.DomainException>(() =>
+            host.With<FlinkPreviewService, string>(s => s.ExplainAsync(jobId, undefined, undefined.Length - 5, host.Ct)));
+        Assert.Contains("nowhere", e.Message, StringComparison.Ordinal);
+        Assert.Equal(sent, host.Flink.SqlGateway.Statements.Count);
+        Assert.Empty(host.Flink.Violations);
+    }
+
+    [Fact]
     public async Task Preview_of_a_statement_that_is_not_a_query_is_refused()
     {
         await using var host = await FlinkOpsHost.StartAsync(database);
