@@ -86,7 +86,7 @@ public sealed class StudioComponentsTests : BunitContext, IClassFixture<Database
         var folder = await host.With<JobTreeService, FolderNode>(s => s.CreateFolderAsync("Nightly", null));
         await host.With<JobTreeService, JobNode>(s => s.CreateJobAsync("Load orders", folder.Id, JobType.DatabaseSql));
         await host.ActAsNewMemberAsync(WorkspaceRole.Viewer, workspace);
-        Services.GetRequiredService<TestCurrentUser>().UserId = host.Services.GetRequiredService<StudioHost.TestUser>().UserId;
+        Services.GetRequiredService<TestCurrentUser>().UserId = host.Services.GetRequiredService<TestCurrentUser>().UserId;
 
         var viewerTree = Render<JobTreePanel>(p => p.Add(c => c.CanEdit, false));
         viewerTree.WaitForAssertion(() => Assert.Contains("Nightly", viewerTree.Markup, StringComparison.Ordinal));

@@ -24,8 +24,8 @@ internal sealed class CatalogHost : IDisposable
         services.AddLogging();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddAllDataPersistence(configuration).AddAllDataIdentity().AddAllDataCatalog();
-        services.AddSingleton<TestUser>();
-        services.AddScoped<ICurrentUser>(sp => sp.GetRequiredService<TestUser>());
+        services.AddSingleton<TestCurrentUser>();
+        services.AddScoped<ICurrentUser>(sp => sp.GetRequiredService<TestCurrentUser>());
         _services = services.BuildServiceProvider();
     }
 
@@ -37,13 +37,13 @@ internal sealed class CatalogHost : IDisposable
     public async Task<Guid> ActAsNewMemberAsync(WorkspaceRole role = WorkspaceRole.Developer, Guid? workspaceId = null)
     {
         var (workspace, userId) = await MemberSeed.CreateAsync(Fixture, role, workspaceId);
-        Services.GetRequiredService<TestUser>().UserId = userId;
+        Services.GetRequiredService<TestCurrentUser>().UserId = userId;
         return workspace;
     }
 
-    public void ActAs(string? userId) => Services.GetRequiredService<TestUser>().UserId = userId;
+    public void ActAs(string? userId) => Services.GetRequiredService<TestCurrentUser>().UserId = userId;
 
-    public string? CurrentUserId => Services.GetRequiredService<TestUser>().UserId;
+    public string? CurrentUserId => Services.GetRequiredService<TestCurrentUser>().UserId;
 
     /// <summary>Runs <paramref name="action"/> with a fresh scope's service (a fresh workspace context).</summary>
     public async Task<TResult> With<TService, TResult>(Func<TService, Task<TResult>> action)
@@ -88,9 +88,4 @@ internal sealed class CatalogHost : IDisposable
     };
 
     public void Dispose() => _services.Dispose();
-
-    internal sealed class TestUser : ICurrentUser
-    {
-        public string? UserId { get; set; }
-    }
 }

@@ -71,8 +71,8 @@ internal sealed class FlinkOpsHost : IAsyncDisposable
             tracker?.Invoke(o);
         });
         services.Configure<FlinkJarOptions>(o => o.Directory = Path.Combine(Path.GetTempPath(), "alldata-jars-" + Guid.NewGuid().ToString("N")[..8]));
-        services.AddSingleton<User>();
-        services.AddScoped<ICurrentUser>(sp => sp.GetRequiredService<User>());
+        services.AddSingleton<TestCurrentUser>();
+        services.AddScoped<ICurrentUser>(sp => sp.GetRequiredService<TestCurrentUser>());
         var host = new FlinkOpsHost(database, flink, services.BuildServiceProvider());
         await host.SignInAsync();
         return host;
@@ -145,7 +145,7 @@ internal sealed class FlinkOpsHost : IAsyncDisposable
     {
         var (workspaceId, userId) = await MemberSeed.CreateAsync(Database, WorkspaceRole.Admin, userNamePrefix: "admin");
         WorkspaceId = workspaceId;
-        Get<User>().UserId = userId;
+        Get<TestCurrentUser>().UserId = userId;
 
         ClusterId = await With<FlinkClusterService, Guid>(s => s.CreateAsync(new FlinkClusterInput
         {
@@ -153,10 +153,5 @@ internal sealed class FlinkOpsHost : IAsyncDisposable
             JobManagerUrl = Flink.JobManager.BaseUrl.ToString(),
             SqlGatewayUrl = Flink.SqlGateway.BaseUrl.ToString(),
         }, Ct));
-    }
-
-    internal sealed class User : ICurrentUser
-    {
-        public string? UserId { get; set; }
     }
 }

@@ -30,8 +30,8 @@ internal sealed class StudioHost : IDisposable
         services.AddLogging();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddAllDataPersistence(configuration).AddAllDataIdentity().AddAllDataCatalog().AddAllDataOperations().AddAllDataStudio();
-        services.AddSingleton<TestUser>();
-        services.AddScoped<ICurrentUser>(sp => sp.GetRequiredService<TestUser>());
+        services.AddSingleton<TestCurrentUser>();
+        services.AddScoped<ICurrentUser>(sp => sp.GetRequiredService<TestCurrentUser>());
         _services = services.BuildServiceProvider();
     }
 
@@ -45,7 +45,7 @@ internal sealed class StudioHost : IDisposable
     public async Task<Guid> ActAsNewMemberAsync(WorkspaceRole role = WorkspaceRole.Developer, Guid? workspaceId = null)
     {
         var (workspace, userId) = await MemberSeed.CreateAsync(Fixture, role, workspaceId);
-        Services.GetRequiredService<TestUser>().UserId = userId;
+        Services.GetRequiredService<TestCurrentUser>().UserId = userId;
         WorkspaceId = workspace;
         return workspace;
     }
@@ -120,9 +120,4 @@ internal sealed class StudioHost : IDisposable
     }
 
     public void Dispose() => _services.Dispose();
-
-    internal sealed class TestUser : ICurrentUser
-    {
-        public string? UserId { get; set; }
-    }
 }
