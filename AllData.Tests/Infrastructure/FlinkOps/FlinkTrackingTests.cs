@@ -24,7 +24,7 @@ public sealed class FlinkTrackingTests(DatabaseFixture database) : IClassFixture
         var (jobId, versionId) = await host.CreateSqlJobAsync(Script);
         var orchestrator = host.Get<RunOrchestrator>();
 
-        var started = await orchestrator.StartAsync(host.WorkspaceId, "tester", jobId, RunTrigger.Manual, versionId, ct: host.Ct);
+        var started = await orchestrator.StartAsync(new RunStart(host.WorkspaceId, "tester", new StartRunRequest(jobId, RunTrigger.Manual) { VersionId = versionId }), host.Ct);
         await orchestrator.WhenEndedAsync(started.RunId);
         var submitted = await host.RunAsync(started.RunId);
         Assert.NotNull(submitted.FlinkJobId);
@@ -58,7 +58,7 @@ public sealed class FlinkTrackingTests(DatabaseFixture database) : IClassFixture
         var (jobId, versionId) = await host.CreateSqlJobAsync(Script);
         var orchestrator = host.Get<RunOrchestrator>();
 
-        var started = await orchestrator.StartAsync(host.WorkspaceId, "tester", jobId, RunTrigger.Manual, versionId, ct: host.Ct);
+        var started = await orchestrator.StartAsync(new RunStart(host.WorkspaceId, "tester", new StartRunRequest(jobId, RunTrigger.Manual) { VersionId = versionId }), host.Ct);
         await orchestrator.WhenEndedAsync(started.RunId);
 
         var run = await host.RunAsync(started.RunId);

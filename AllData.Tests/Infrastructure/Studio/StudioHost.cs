@@ -1,3 +1,4 @@
+using AllData.Infrastructure;
 using AllData.Domain.Catalog;
 using AllData.Domain.Identity;
 using AllData.Domain.Jobs;
@@ -29,7 +30,7 @@ internal sealed class StudioHost : IDisposable
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton<IConfiguration>(configuration);
-        services.AddAllDataPersistence(configuration).AddAllDataIdentity().AddAllDataCatalog().AddAllDataOperations().AddAllDataStudio();
+        services.AddAllDataInfrastructure(configuration);
         services.AddSingleton<TestCurrentUser>();
         services.AddScoped<ICurrentUser>(sp => sp.GetRequiredService<TestCurrentUser>());
         _services = services.BuildServiceProvider();
