@@ -110,11 +110,6 @@ internal sealed class RunOrchestrator(
         }
 
         await reporter.LogAsync(RunLogLevel.Info, $"{context.Statements.Count} statement(s) to run on {engine.Engine}.", ct);
-        if (run.RestorePath is { } restore)
-        {
-            await reporter.LogAsync(RunLogLevel.Info, $"Restores from {restore}.", ct);
-        }
-
         await reporter.TransitionAsync((r, at) => r.MarkSubmitting(at), ct);
 
         var stop = new CancellationTokenSource();
