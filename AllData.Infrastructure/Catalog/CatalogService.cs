@@ -65,8 +65,22 @@ public sealed record Relationship(RelationshipDirection Direction, string Constr
 public sealed record TableChangeRow(DateTimeOffset At, CatalogChangeKind Kind, string? Column, ColumnAspects Aspects, string? Before, string? After);
 
 /// <summary>Browsing, search, annotations, preview and profile of the catalog of the acting user's workspace.</summary>
-internal sealed class CatalogService(AppDb appDb, DataSourceSecrets secrets, CatalogReaders readers)
+public sealed class CatalogService
 {
+    /// <summary>The statement timeout of a table preview, in seconds.</summary>
+    public const int PreviewTimeoutSeconds = PostgresCatalogReader.PreviewTimeoutSeconds;
+
+    private readonly AppDb appDb;
+    private readonly DataSourceSecrets secrets;
+    private readonly CatalogReaders readers;
+
+    internal CatalogService(AppDb appDb, DataSourceSecrets secrets, CatalogReaders readers)
+    {
+        this.appDb = appDb;
+        this.secrets = secrets;
+        this.readers = readers;
+    }
+
     public const int PreviewRows = 100;
     private const string LikeEscape = "\\";
 

@@ -1,3 +1,4 @@
+using AllData.Infrastructure.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AllData.Infrastructure.Catalog;
@@ -11,9 +12,9 @@ public static class CatalogSetup
         services.AddSingleton<ICatalogReader, PostgresCatalogReader>();
         services.AddSingleton<CatalogReaders>();
         services.AddScoped<CatalogSyncService>();
-        services.AddScoped<DataSourceService>();
-        services.AddScoped<CatalogService>();
-        services.AddScoped<DemoWarehouseSetup>();
+        services.AddScopedInternal<DataSourceService>();
+        services.AddScopedInternal<CatalogService>();
+        services.AddScopedInternal<DemoWarehouseSetup>();
         return services;
     }
 }

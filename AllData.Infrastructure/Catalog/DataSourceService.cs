@@ -73,10 +73,25 @@ public sealed record SyncChangeRow(DateTimeOffset At, CatalogChangeKind Kind, st
     ColumnAspects Aspects, string? Before, string? After);
 
 /// <summary>Registers, edits, tests, syncs and deletes the data sources of the acting user's workspace.</summary>
-internal sealed class DataSourceService(
-    AppDb appDb, DataSourceSecrets secrets, CatalogReaders readers, CatalogSyncService sync, TimeProvider clock,
-    ILogger<DataSourceService> logger)
+public sealed class DataSourceService
 {
+    private readonly AppDb appDb;
+    private readonly DataSourceSecrets secrets;
+    private readonly CatalogReaders readers;
+    private readonly CatalogSyncService sync;
+    private readonly TimeProvider clock;
+    private readonly ILogger<DataSourceService> logger;
+
+    internal DataSourceService(AppDb appDb, DataSourceSecrets secrets, CatalogReaders readers, CatalogSyncService sync, TimeProvider clock, ILogger<DataSourceService> logger)
+    {
+        this.appDb = appDb;
+        this.secrets = secrets;
+        this.readers = readers;
+        this.sync = sync;
+        this.clock = clock;
+        this.logger = logger;
+    }
+
     public async Task<IReadOnlyList<DataSourceSummary>> ListAsync(CancellationToken ct = default)
     {
         var (db, _) = await appDb.ForWorkspaceAsync(ct);

@@ -13,10 +13,25 @@ namespace AllData.Infrastructure.Catalog;
 /// filled with a generated shop dataset (with a few deliberate data problems for quality rules to find), a "Demo"
 /// workspace with every system admin as Admin, and a synced "Demo warehouse" source. Idempotent.
 /// </summary>
-internal sealed class DemoWarehouseSetup(
-    IConfiguration configuration, IDbContextFactory<AllDataDbContext> factory, DataSourceSecrets secrets,
-    CatalogSyncService sync, TimeProvider clock, ILogger<DemoWarehouseSetup> logger)
+public sealed class DemoWarehouseSetup
 {
+    private readonly IConfiguration configuration;
+    private readonly IDbContextFactory<AllDataDbContext> factory;
+    private readonly DataSourceSecrets secrets;
+    private readonly CatalogSyncService sync;
+    private readonly TimeProvider clock;
+    private readonly ILogger<DemoWarehouseSetup> logger;
+
+    internal DemoWarehouseSetup(IConfiguration configuration, IDbContextFactory<AllDataDbContext> factory, DataSourceSecrets secrets, CatalogSyncService sync, TimeProvider clock, ILogger<DemoWarehouseSetup> logger)
+    {
+        this.configuration = configuration;
+        this.factory = factory;
+        this.secrets = secrets;
+        this.sync = sync;
+        this.clock = clock;
+        this.logger = logger;
+    }
+
     public const string DatabaseName = "demo";
     public const string WorkspaceName = "Demo";
     public const string SourceName = "Demo warehouse";

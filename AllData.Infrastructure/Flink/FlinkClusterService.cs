@@ -43,9 +43,23 @@ public sealed record FlinkClusterJob(FlinkJobSummary Job, Guid? RunId, Guid? Job
 }
 
 /// <summary>Registers, edits and deletes the workspace's Flink clusters (Admins), lists them and their jobs (everyone).</summary>
-internal sealed class FlinkClusterService(
-    AppDb appDb, FlinkClusterConnections connections, RunRecorder recorder, TimeProvider clock, ILogger<FlinkClusterService> logger)
+public sealed class FlinkClusterService
 {
+    private readonly AppDb appDb;
+    private readonly FlinkClusterConnections connections;
+    private readonly RunRecorder recorder;
+    private readonly TimeProvider clock;
+    private readonly ILogger<FlinkClusterService> logger;
+
+    internal FlinkClusterService(AppDb appDb, FlinkClusterConnections connections, RunRecorder recorder, TimeProvider clock, ILogger<FlinkClusterService> logger)
+    {
+        this.appDb = appDb;
+        this.connections = connections;
+        this.recorder = recorder;
+        this.clock = clock;
+        this.logger = logger;
+    }
+
     public async Task<IReadOnlyList<FlinkClusterSummary>> ListAsync(CancellationToken ct = default)
     {
         var (db, _) = await appDb.ForWorkspaceAsync(ct);

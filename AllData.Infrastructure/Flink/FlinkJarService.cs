@@ -5,8 +5,19 @@ using Microsoft.Extensions.Options;
 namespace AllData.Infrastructure.Flink;
 
 /// <summary>The JAR resource store for the acting user: everyone in a workspace lists, Developers upload and delete.</summary>
-internal sealed class FlinkJarService(WorkspaceContext workspace, FlinkJarStore store, IOptions<FlinkJarOptions> options)
+public sealed class FlinkJarService
 {
+    private readonly WorkspaceContext workspace;
+    private readonly FlinkJarStore store;
+    private readonly IOptions<FlinkJarOptions> options;
+
+    internal FlinkJarService(WorkspaceContext workspace, FlinkJarStore store, IOptions<FlinkJarOptions> options)
+    {
+        this.workspace = workspace;
+        this.store = store;
+        this.options = options;
+    }
+
     public long MaxBytes => options.Value.MaxBytes;
 
     public async Task<IReadOnlyList<FlinkJarResource>> ListAsync(CancellationToken ct = default)

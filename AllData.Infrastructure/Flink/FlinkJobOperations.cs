@@ -119,10 +119,23 @@ internal sealed class FlinkSavepointRunner(
 }
 
 /// <summary>Operating Flink runs for the acting user (Operator role): cancel, savepoints, stop, restart; and reading their savepoints.</summary>
-internal sealed class FlinkJobOperations(
-    AppDb appDb, WorkspaceContext workspace, RunCommands commands, FlinkSavepointRunner savepoints,
-    TimeProvider clock)
+public sealed class FlinkJobOperations
 {
+    private readonly AppDb appDb;
+    private readonly WorkspaceContext workspace;
+    private readonly RunCommands commands;
+    private readonly FlinkSavepointRunner savepoints;
+    private readonly TimeProvider clock;
+
+    internal FlinkJobOperations(AppDb appDb, WorkspaceContext workspace, RunCommands commands, FlinkSavepointRunner savepoints, TimeProvider clock)
+    {
+        this.appDb = appDb;
+        this.workspace = workspace;
+        this.commands = commands;
+        this.savepoints = savepoints;
+        this.clock = clock;
+    }
+
     /// <summary>Cancels the run's Flink job; the tracker records Canceled when Flink reports it.</summary>
     public async Task CancelAsync(Guid runId, CancellationToken ct = default)
     {

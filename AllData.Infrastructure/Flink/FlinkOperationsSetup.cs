@@ -1,3 +1,4 @@
+using AllData.Infrastructure.Persistence;
 using AllData.Infrastructure.Flink.Tracking;
 using AllData.Infrastructure.Operations;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,24 +20,24 @@ public static class FlinkOperationsSetup
 
         services.AddOptions<FlinkTrackerOptions>().BindConfiguration(FlinkTrackerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<FlinkClusterConnections>();
-        services.AddScoped<FlinkClusterService>();
+        services.AddScopedInternal<FlinkClusterService>();
         services.AddSingleton<ClusterHealthMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<ClusterHealthMonitor>());
         services.AddSingleton<FlinkTrackerSupervisor>();
         services.AddHostedService(sp => sp.GetRequiredService<FlinkTrackerSupervisor>());
         services.AddSingleton<FlinkSavepointRunner>();
-        services.AddScoped<FlinkJobOperations>();
+        services.AddScopedInternal<FlinkJobOperations>();
         services.AddSingleton<FlinkAutoRestarter>();
         services.AddHostedService(sp => sp.GetRequiredService<FlinkAutoRestarter>());
         services.AddScoped<FlinkLogTail>();
-        services.AddScoped<FlinkRunInsights>();
+        services.AddScopedInternal<FlinkRunInsights>();
         services.AddSingleton<FlinkPreviewStore>();
-        services.AddScoped<FlinkPreviewService>();
+        services.AddScopedInternal<FlinkPreviewService>();
         services.AddSingleton<FlinkMetricSampler>();
         services.AddHostedService(sp => sp.GetRequiredService<FlinkMetricSampler>());
         services.AddOptions<FlinkJarOptions>().BindConfiguration(FlinkJarOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<FlinkJarStore>();
-        services.AddScoped<FlinkJarService>();
+        services.AddScopedInternal<FlinkJarService>();
         services.AddSingleton<FlinkJarJobEngine>();
         services.AddSingleton<IJobEngine>(sp => sp.GetRequiredService<FlinkJarJobEngine>());
         services.AddSingleton<FlinkSqlJobEngine>();

@@ -151,10 +151,25 @@ internal sealed class FlinkPreview(Guid workspaceId, Guid jobId, int rowCap, Fli
 /// the end of the stream, at the row cap or on Stop; each end cancels and closes the operation and closes the session, which
 /// cancels the query's Flink job.
 /// </summary>
-internal sealed class FlinkPreviewService(
-    AppDb appDb, FlinkClusterConnections connections, FlinkPreviewStore store, ILiveEvents events, ScriptPreparation preparation,
-    ILogger<FlinkPreviewService> logger)
+public sealed class FlinkPreviewService
 {
+    private readonly AppDb appDb;
+    private readonly FlinkClusterConnections connections;
+    private readonly FlinkPreviewStore store;
+    private readonly ILiveEvents events;
+    private readonly ScriptPreparation preparation;
+    private readonly ILogger<FlinkPreviewService> logger;
+
+    internal FlinkPreviewService(AppDb appDb, FlinkClusterConnections connections, FlinkPreviewStore store, ILiveEvents events, ScriptPreparation preparation, ILogger<FlinkPreviewService> logger)
+    {
+        this.appDb = appDb;
+        this.connections = connections;
+        this.store = store;
+        this.events = events;
+        this.preparation = preparation;
+        this.logger = logger;
+    }
+
     public const int DefaultRowCap = 1_000;
 
     /// <summary>How long the pump waits when the gateway has no new rows yet.</summary>

@@ -37,8 +37,19 @@ public sealed record FlinkRunExceptions(
 /// Reads a run's job graph and exceptions live from its Flink cluster, for the run page's Flink tabs. The run is loaded in the
 /// acting user's workspace (any member, Viewer included, may read); a cluster that does not answer is a result, not an exception.
 /// </summary>
-internal sealed class FlinkRunInsights(AppDb appDb, FlinkClusterConnections connections, ILogger<FlinkRunInsights> logger)
+public sealed class FlinkRunInsights
 {
+    private readonly AppDb appDb;
+    private readonly FlinkClusterConnections connections;
+    private readonly ILogger<FlinkRunInsights> logger;
+
+    internal FlinkRunInsights(AppDb appDb, FlinkClusterConnections connections, ILogger<FlinkRunInsights> logger)
+    {
+        this.appDb = appDb;
+        this.connections = connections;
+        this.logger = logger;
+    }
+
     public const int MaxExceptions = 50;
 
     public async Task<FlinkRunGraph> GetGraphAsync(Guid runId, CancellationToken ct = default)

@@ -7,9 +7,21 @@ using Microsoft.Extensions.Logging;
 namespace AllData.Infrastructure.Identity;
 
 /// <summary>First-start work: the schema, the first administrator and a first workspace.</summary>
-internal sealed class DatabaseSetup(
-    IDbContextFactory<AllDataDbContext> factory, UserManager<AppUser> users, TimeProvider clock, ILogger<DatabaseSetup> logger)
+public sealed class DatabaseSetup
 {
+    private readonly IDbContextFactory<AllDataDbContext> factory;
+    private readonly UserManager<AppUser> users;
+    private readonly TimeProvider clock;
+    private readonly ILogger<DatabaseSetup> logger;
+
+    internal DatabaseSetup(IDbContextFactory<AllDataDbContext> factory, UserManager<AppUser> users, TimeProvider clock, ILogger<DatabaseSetup> logger)
+    {
+        this.factory = factory;
+        this.users = users;
+        this.clock = clock;
+        this.logger = logger;
+    }
+
     public const string AdminUserName = "admin";
     public const string DefaultWorkspaceName = "Default";
 

@@ -26,12 +26,12 @@ public static class IdentitySetup
 
         services.AddAuthorization(o => o.AddAllDataPolicies());
         services.AddScoped<IAuthorizationHandler, WorkspaceAuthorizationHandler>();
-        services.AddScoped<WorkspaceContext>();
-        services.AddScoped<MemberService>();
-        services.AddScoped<WorkspaceAdminService>();
-        services.AddScoped<UserAdminService>();
-        services.AddScoped<UserPreferences>();
-        services.AddScoped<DatabaseSetup>();
+        services.AddScopedInternal<WorkspaceContext>();
+        services.AddScopedInternal<MemberService>();
+        services.AddScopedInternal<WorkspaceAdminService>();
+        services.AddScopedInternal<UserAdminService>();
+        services.AddScopedInternal<UserPreferences>();
+        services.AddScopedInternal<DatabaseSetup>();
         services.AddSingleton(TimeProvider.System);
         return services;
     }

@@ -8,8 +8,19 @@ namespace AllData.Infrastructure.Identity;
 public sealed record MemberRow(string UserId, string UserName, string DisplayName, string? Email, WorkspaceRole Role, DateTimeOffset AddedAt, bool IsDisabled);
 
 /// <summary>Members of a workspace: open to that workspace's Admins and to system administrators.</summary>
-internal sealed class MemberService(AppDb appDb, WorkspaceContext workspace, TimeProvider clock)
+public sealed class MemberService
 {
+    private readonly AppDb appDb;
+    private readonly WorkspaceContext workspace;
+    private readonly TimeProvider clock;
+
+    internal MemberService(AppDb appDb, WorkspaceContext workspace, TimeProvider clock)
+    {
+        this.appDb = appDb;
+        this.workspace = workspace;
+        this.clock = clock;
+    }
+
     public async Task<IReadOnlyList<MemberRow>> ListAsync(Guid workspaceId, CancellationToken ct = default)
     {
         await EnsureMayManageAsync(workspaceId, ct);

@@ -13,9 +13,21 @@ public sealed record UserRow(
 public sealed record NewUser(string UserName, string DisplayName, string? Email, string? Password, bool IsSystemAdmin);
 
 /// <summary>User management for system administrators.</summary>
-internal sealed class UserAdminService(
-    AppDb appDb, UserManager<AppUser> users, WorkspaceContext workspace, TimeProvider clock)
+public sealed class UserAdminService
 {
+    private readonly AppDb appDb;
+    private readonly UserManager<AppUser> users;
+    private readonly WorkspaceContext workspace;
+    private readonly TimeProvider clock;
+
+    internal UserAdminService(AppDb appDb, UserManager<AppUser> users, WorkspaceContext workspace, TimeProvider clock)
+    {
+        this.appDb = appDb;
+        this.users = users;
+        this.workspace = workspace;
+        this.clock = clock;
+    }
+
     public async Task<IReadOnlyList<UserRow>> ListAsync(CancellationToken ct = default)
     {
         await EnsureSystemAdminAsync(ct);

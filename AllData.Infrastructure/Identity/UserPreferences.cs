@@ -4,8 +4,19 @@ using Microsoft.EntityFrameworkCore;
 namespace AllData.Infrastructure.Identity;
 
 /// <summary>Settings a user keeps across sessions and devices.</summary>
-internal sealed class UserPreferences(AppDb appDb, ICurrentUser currentUser, WorkspaceContext workspace)
+public sealed class UserPreferences
 {
+    private readonly AppDb appDb;
+    private readonly ICurrentUser currentUser;
+    private readonly WorkspaceContext workspace;
+
+    internal UserPreferences(AppDb appDb, ICurrentUser currentUser, WorkspaceContext workspace)
+    {
+        this.appDb = appDb;
+        this.currentUser = currentUser;
+        this.workspace = workspace;
+    }
+
     public async Task SetDarkModeAsync(bool dark, CancellationToken ct = default)
     {
         if (currentUser.UserId is not { } userId)

@@ -8,8 +8,19 @@ namespace AllData.Infrastructure.Identity;
 public sealed record WorkspaceRow(Guid Id, string Name, DateTimeOffset CreatedAt, int Members);
 
 /// <summary>Creating, renaming and switching workspaces.</summary>
-internal sealed class WorkspaceAdminService(AppDb appDb, WorkspaceContext workspace, TimeProvider clock)
+public sealed class WorkspaceAdminService
 {
+    private readonly AppDb appDb;
+    private readonly WorkspaceContext workspace;
+    private readonly TimeProvider clock;
+
+    internal WorkspaceAdminService(AppDb appDb, WorkspaceContext workspace, TimeProvider clock)
+    {
+        this.appDb = appDb;
+        this.workspace = workspace;
+        this.clock = clock;
+    }
+
     /// <summary>Every workspace of the installation (system administrators).</summary>
     public async Task<IReadOnlyList<WorkspaceRow>> ListAllAsync(CancellationToken ct = default)
     {

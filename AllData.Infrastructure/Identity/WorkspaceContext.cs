@@ -35,8 +35,19 @@ public sealed record UserAccess(
 /// Resolves the acting user's access once per scope (a request or a circuit), refreshed after a short
 /// time so that role changes reach open circuits.
 /// </summary>
-internal sealed class WorkspaceContext(ICurrentUser currentUser, IDbContextFactory<AllDataDbContext> factory, TimeProvider clock)
+public sealed class WorkspaceContext
 {
+    private readonly ICurrentUser currentUser;
+    private readonly IDbContextFactory<AllDataDbContext> factory;
+    private readonly TimeProvider clock;
+
+    internal WorkspaceContext(ICurrentUser currentUser, IDbContextFactory<AllDataDbContext> factory, TimeProvider clock)
+    {
+        this.currentUser = currentUser;
+        this.factory = factory;
+        this.clock = clock;
+    }
+
     private static readonly TimeSpan Freshness = TimeSpan.FromSeconds(15);
     private UserAccess? _access;
     private string? _accessUserId;

@@ -5,8 +5,15 @@ using Microsoft.EntityFrameworkCore;
 namespace AllData.Infrastructure.Operations;
 
 /// <summary>Answers the hub's questions: is this user a member of that workspace, and which workspace owns a run.</summary>
-internal sealed class LiveAccessService(IDbContextFactory<AllDataDbContext> factory)
+public sealed class LiveAccessService
 {
+    private readonly IDbContextFactory<AllDataDbContext> factory;
+
+    internal LiveAccessService(IDbContextFactory<AllDataDbContext> factory)
+    {
+        this.factory = factory;
+    }
+
     public async Task<bool> IsMemberAsync(string userId, Guid workspaceId, CancellationToken ct = default)
     {
         await using var db = await factory.CreateDbContextAsync(ct);

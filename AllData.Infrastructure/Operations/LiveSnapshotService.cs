@@ -6,8 +6,19 @@ using Microsoft.EntityFrameworkCore;
 namespace AllData.Infrastructure.Operations;
 
 /// <summary>Reads a workspace's live state for a (re)connecting client. The caller has checked the reader may see it.</summary>
-internal sealed class LiveSnapshotService(IDbContextFactory<AllDataDbContext> factory, LiveSequence sequence, TimeProvider clock)
+public sealed class LiveSnapshotService
 {
+    private readonly IDbContextFactory<AllDataDbContext> factory;
+    private readonly LiveSequence sequence;
+    private readonly TimeProvider clock;
+
+    internal LiveSnapshotService(IDbContextFactory<AllDataDbContext> factory, LiveSequence sequence, TimeProvider clock)
+    {
+        this.factory = factory;
+        this.sequence = sequence;
+        this.clock = clock;
+    }
+
     public static readonly TimeSpan RecentlyEnded = TimeSpan.FromMinutes(5);
 
     public async Task<LiveSnapshot> GetAsync(Guid workspaceId, CancellationToken ct = default)

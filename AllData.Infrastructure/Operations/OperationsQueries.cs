@@ -75,8 +75,17 @@ public sealed record RunMetricPoint(DateTimeOffset At, double RecordsInPerSecond
 public sealed record RunHistoryItem(RunStatus? From, RunStatus To, DateTimeOffset At, string? Reason);
 
 /// <summary>Reads runs of the acting user's workspace for the operations center.</summary>
-internal sealed class OperationsQueries(AppDb appDb, TimeProvider clock)
+public sealed class OperationsQueries
 {
+    private readonly AppDb appDb;
+    private readonly TimeProvider clock;
+
+    internal OperationsQueries(AppDb appDb, TimeProvider clock)
+    {
+        this.appDb = appDb;
+        this.clock = clock;
+    }
+
     public const int MaxPageSize = 200;
 
     public async Task<PagedResult<RunListItem>> ListAsync(RunListQuery query, CancellationToken ct = default)

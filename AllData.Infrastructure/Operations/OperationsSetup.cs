@@ -10,7 +10,7 @@ public static class OperationsSetup
     /// <summary>Runs (orchestrator, commands, ownership), the live event bus, operations and wall queries. Options: <c>AllData:Runs</c>.</summary>
     public static IServiceCollection AddAllDataOperations(this IServiceCollection services)
     {
-        services.AddScoped<WorkspaceOverviewService>();
+        services.AddScopedInternal<WorkspaceOverviewService>();
         services.AddSingleton<ILiveEvents, LiveEventBus>();
         services.AddSingleton<RunRecorder>();
         services.AddOptions<RunOwnershipOptions>().BindConfiguration(RunOwnershipOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -21,12 +21,12 @@ public static class OperationsSetup
         services.AddSingleton<RunOwnershipService>();
         services.AddHostedService(sp => sp.GetRequiredService<RunOwnershipService>());
         services.AddSingleton<LiveSequence>();
-        services.AddSingleton<LiveSnapshotService>();
-        services.AddSingleton<LiveAccessService>();
-        services.AddScoped<WallQueries>();
+        services.AddSingletonInternal<LiveSnapshotService>();
+        services.AddSingletonInternal<LiveAccessService>();
+        services.AddScopedInternal<WallQueries>();
         services.AddSingleton<IClusterSummarySource, FlinkClusterSummarySource>();
-        services.AddScoped<OperationsQueries>();
-        services.AddScoped<WallTokenService>();
+        services.AddScopedInternal<OperationsQueries>();
+        services.AddScopedInternal<WallTokenService>();
         return services;
     }
 }

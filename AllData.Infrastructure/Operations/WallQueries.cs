@@ -42,8 +42,19 @@ public sealed record WallState(
 /// The numbers of a workspace's monitoring wall. The caller resolved the workspace (a member's, or a wall token's), so
 /// this takes it explicitly.
 /// </summary>
-internal sealed class WallQueries(IDbContextFactory<AllDataDbContext> factory, IEnumerable<IClusterSummarySource> clusters, TimeProvider clock)
+public sealed class WallQueries
 {
+    private readonly IDbContextFactory<AllDataDbContext> factory;
+    private readonly IEnumerable<IClusterSummarySource> clusters;
+    private readonly TimeProvider clock;
+
+    internal WallQueries(IDbContextFactory<AllDataDbContext> factory, IEnumerable<IClusterSummarySource> clusters, TimeProvider clock)
+    {
+        this.factory = factory;
+        this.clusters = clusters;
+        this.clock = clock;
+    }
+
     public const int TickerLength = 15;
     public const int FineResolutionSeconds = 10;
 

@@ -14,8 +14,21 @@ public sealed record WallTokenInfo(Guid Id, string Name, string? CreatedBy, Date
 public sealed record CreatedWallToken(WallTokenInfo Info, string Token);
 
 /// <summary>Display links for the monitoring wall: workspace admins create and revoke them; the wall resolves them.</summary>
-internal sealed class WallTokenService(AppDb appDb, WorkspaceContext workspace, IDbContextFactory<AllDataDbContext> factory, TimeProvider clock)
+public sealed class WallTokenService
 {
+    private readonly AppDb appDb;
+    private readonly WorkspaceContext workspace;
+    private readonly IDbContextFactory<AllDataDbContext> factory;
+    private readonly TimeProvider clock;
+
+    internal WallTokenService(AppDb appDb, WorkspaceContext workspace, IDbContextFactory<AllDataDbContext> factory, TimeProvider clock)
+    {
+        this.appDb = appDb;
+        this.workspace = workspace;
+        this.factory = factory;
+        this.clock = clock;
+    }
+
     public async Task<IReadOnlyList<WallTokenInfo>> ListAsync(CancellationToken ct = default)
     {
         var (db, _) = await appDb.ForWorkspaceAsync(ct);

@@ -8,8 +8,17 @@ namespace AllData.Infrastructure.Operations;
 /// <summary>The numbers on the workspace's overview page.</summary>
 public sealed record WorkspaceOverview(int Members, int DataSources, int Tables, int RunsLast24Hours, int LiveRuns);
 
-internal sealed class WorkspaceOverviewService(AppDb appDb, TimeProvider clock)
+public sealed class WorkspaceOverviewService
 {
+    private readonly AppDb appDb;
+    private readonly TimeProvider clock;
+
+    internal WorkspaceOverviewService(AppDb appDb, TimeProvider clock)
+    {
+        this.appDb = appDb;
+        this.clock = clock;
+    }
+
     public async Task<WorkspaceOverview> GetAsync(CancellationToken ct = default)
     {
         var (db, access) = await appDb.ForWorkspaceAsync(ct);

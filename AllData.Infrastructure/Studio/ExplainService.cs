@@ -26,8 +26,19 @@ public sealed record PlanNode(
 public sealed record ExplainResult(PlanNode Root, double? PlanningTime, double? ExecutionTime, string Json);
 
 /// <summary>EXPLAIN (FORMAT JSON) of one statement on the job's data source; ANALYZE runs it inside a rolled-back transaction.</summary>
-internal sealed class ExplainService(AppDb appDb, ScriptPreparation preparation, DatabaseSqlJobEngine databaseEngine)
+public sealed class ExplainService
 {
+    private readonly AppDb appDb;
+    private readonly ScriptPreparation preparation;
+    private readonly DatabaseSqlJobEngine databaseEngine;
+
+    internal ExplainService(AppDb appDb, ScriptPreparation preparation, DatabaseSqlJobEngine databaseEngine)
+    {
+        this.appDb = appDb;
+        this.preparation = preparation;
+        this.databaseEngine = databaseEngine;
+    }
+
     /// <param name="text">The editor's text (maybe unsaved).</param>
     /// <param name="offset">The statement at this offset is explained.</param>
     /// <param name="analyze">Executes the statement (the caller has asked the user to confirm).</param>

@@ -8,8 +8,19 @@ using Microsoft.EntityFrameworkCore;
 namespace AllData.Infrastructure.Studio;
 
 /// <summary>Loads and saves one job's draft. A save over a newer save throws <see cref="JobConflictException"/>.</summary>
-internal sealed class JobService(AppDb appDb, WorkspaceContext workspace, TimeProvider clock)
+public sealed class JobService
 {
+    private readonly AppDb appDb;
+    private readonly WorkspaceContext workspace;
+    private readonly TimeProvider clock;
+
+    internal JobService(AppDb appDb, WorkspaceContext workspace, TimeProvider clock)
+    {
+        this.appDb = appDb;
+        this.workspace = workspace;
+        this.clock = clock;
+    }
+
     public async Task<JobDetail> GetAsync(Guid jobId, CancellationToken ct = default)
     {
         var (db, _) = await appDb.ForWorkspaceAsync(ct);

@@ -9,8 +9,19 @@ using Microsoft.EntityFrameworkCore;
 namespace AllData.Infrastructure.Studio;
 
 /// <summary>The studio's tree of folders and jobs. Viewers read it; Developers change it.</summary>
-internal sealed class JobTreeService(AppDb appDb, WorkspaceContext workspace, TimeProvider clock)
+public sealed class JobTreeService
 {
+    private readonly AppDb appDb;
+    private readonly WorkspaceContext workspace;
+    private readonly TimeProvider clock;
+
+    internal JobTreeService(AppDb appDb, WorkspaceContext workspace, TimeProvider clock)
+    {
+        this.appDb = appDb;
+        this.workspace = workspace;
+        this.clock = clock;
+    }
+
     /// <summary>The whole tree, or (with <paramref name="filter"/>) the folders and jobs whose name contains it, with their ancestors.</summary>
     public async Task<JobTree> GetTreeAsync(string? filter = null, CancellationToken ct = default)
     {

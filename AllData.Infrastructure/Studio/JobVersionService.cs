@@ -8,8 +8,19 @@ using Microsoft.EntityFrameworkCore;
 namespace AllData.Infrastructure.Studio;
 
 /// <summary>Published versions: publish the draft, list, read, restore one into the draft.</summary>
-internal sealed class JobVersionService(AppDb appDb, WorkspaceContext workspace, TimeProvider clock)
+public sealed class JobVersionService
 {
+    private readonly AppDb appDb;
+    private readonly WorkspaceContext workspace;
+    private readonly TimeProvider clock;
+
+    internal JobVersionService(AppDb appDb, WorkspaceContext workspace, TimeProvider clock)
+    {
+        this.appDb = appDb;
+        this.workspace = workspace;
+        this.clock = clock;
+    }
+
     /// <summary>Publishes the job's saved draft as the next numbered version.</summary>
     public async Task<JobVersionSummary> PublishAsync(Guid jobId, string? comment, CancellationToken ct = default)
     {

@@ -15,14 +15,25 @@ public sealed record RunSummary(Guid Id, Guid JobId, RunStatus Status, DateTimeO
 /// Runs as the signed-in user sees them: start (Developers run drafts, Operators published versions), stop
 /// (Operators), read the log, the studio results, and the full CSV of one statement.
 /// </summary>
-internal sealed class RunService(
-    AppDb appDb,
-    WorkspaceContext workspace,
-    RunCommands commands,
-    StudioResultStore results,
-    DatabaseSqlJobEngine databaseEngine,
-    DatabaseSqlEngine engine)
+public sealed class RunService
 {
+    private readonly AppDb appDb;
+    private readonly WorkspaceContext workspace;
+    private readonly RunCommands commands;
+    private readonly StudioResultStore results;
+    private readonly DatabaseSqlJobEngine databaseEngine;
+    private readonly DatabaseSqlEngine engine;
+
+    internal RunService(AppDb appDb, WorkspaceContext workspace, RunCommands commands, StudioResultStore results, DatabaseSqlJobEngine databaseEngine, DatabaseSqlEngine engine)
+    {
+        this.appDb = appDb;
+        this.workspace = workspace;
+        this.commands = commands;
+        this.results = results;
+        this.databaseEngine = databaseEngine;
+        this.engine = engine;
+    }
+
     public async Task<RunStarted> StartAsync(Guid jobId, RunTrigger trigger, Guid? versionId = null, StatementRange? range = null,
         CancellationToken ct = default)
     {

@@ -1,3 +1,4 @@
+using AllData.Infrastructure.Persistence;
 using AllData.Infrastructure.Operations;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -12,12 +13,12 @@ public static class StudioSetup
         services.AddSingleton<StudioResultStore>();
         services.AddSingleton<DatabaseSqlJobEngine>();
         services.AddSingleton<IJobEngine>(sp => sp.GetRequiredService<DatabaseSqlJobEngine>());
-        services.AddScoped<JobTreeService>();
-        services.AddScoped<JobService>();
-        services.AddScoped<JobVersionService>();
-        services.AddScoped<VariableService>();
-        services.AddScoped<RunService>();
-        services.AddScoped<ExplainService>();
+        services.AddScopedInternal<JobTreeService>();
+        services.AddScopedInternal<JobService>();
+        services.AddScopedInternal<JobVersionService>();
+        services.AddScopedInternal<VariableService>();
+        services.AddScopedInternal<RunService>();
+        services.AddScopedInternal<ExplainService>();
         return services;
     }
 }

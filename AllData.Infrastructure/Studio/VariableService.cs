@@ -9,8 +9,21 @@ using Microsoft.EntityFrameworkCore;
 namespace AllData.Infrastructure.Studio;
 
 /// <summary>Workspace variables. Viewers list them (secret values never leave the server); Developers change them.</summary>
-internal sealed class VariableService(AppDb appDb, WorkspaceContext workspace, VariableSecrets secrets, TimeProvider clock)
+public sealed class VariableService
 {
+    private readonly AppDb appDb;
+    private readonly WorkspaceContext workspace;
+    private readonly VariableSecrets secrets;
+    private readonly TimeProvider clock;
+
+    internal VariableService(AppDb appDb, WorkspaceContext workspace, VariableSecrets secrets, TimeProvider clock)
+    {
+        this.appDb = appDb;
+        this.workspace = workspace;
+        this.secrets = secrets;
+        this.clock = clock;
+    }
+
     public async Task<IReadOnlyList<WorkspaceVariableRow>> ListAsync(CancellationToken ct = default)
     {
         var (db, _) = await appDb.ForWorkspaceAsync(ct);

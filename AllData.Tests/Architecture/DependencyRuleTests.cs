@@ -26,6 +26,16 @@ public sealed class DependencyRuleTests
         Assert.DoesNotContain(References(Domain), n => n.StartsWith("AllData.", StringComparison.Ordinal));
 
     [Fact]
+    public void The_web_layer_cannot_see_the_store_or_the_engines()
+    {
+        var friends = Infrastructure.GetCustomAttributes<System.Runtime.CompilerServices.InternalsVisibleToAttribute>().Select(a => a.AssemblyName);
+        Assert.DoesNotContain("AllData.Web", friends);
+        Type[] hidden = [typeof(AllData.Infrastructure.Persistence.AllDataDbContext), typeof(AllData.Infrastructure.Persistence.AppDb),
+            typeof(AllData.Infrastructure.Operations.RunOrchestrator), typeof(AllData.Infrastructure.Studio.DatabaseSqlJobEngine)];
+        Assert.All(hidden, t => Assert.False(t.IsPublic, $"{t.Name} is public"));
+    }
+
+    [Fact]
     public void Operations_does_not_depend_on_the_studio()
     {
         const BindingFlags all = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;

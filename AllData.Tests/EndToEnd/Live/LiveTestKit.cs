@@ -55,8 +55,13 @@ internal sealed class LiveTestKit(AppFixture app)
         return client;
     }
 
-    public async Task<JobRun> CreateRunAsync(Guid workspaceId, string? startedBy = null) =>
-        await Recorder.CreateAsync(new JobRun(workspaceId, Guid.NewGuid(), null, RunTrigger.Manual, startedBy, RunEngine.DatabaseSql, Recorder.Now));
+    /// <summary>A run held by an instance of the test's own (lease for an hour), so no recovery takes it while the test moves it.</summary>
+    public async Task<JobRun> CreateRunAsync(Guid workspaceId, string? startedBy = null)
+    {
+        var run = new JobRun(workspaceId, Guid.NewGuid(), null, RunTrigger.Manual, startedBy, RunEngine.DatabaseSql, Recorder.Now);
+        run.Claim("live-test-kit", Recorder.Now.AddHours(1));
+        return await Recorder.CreateAsync(run);
+    }
 
     public Task MoveAsync(Guid runId, Action<JobRun, DateTimeOffset> change) => Recorder.TransitionAsync(runId, change);
 
