@@ -108,6 +108,8 @@ public static class WebSetup
             app.UseExceptionHandler("/error", createScopeForErrors: true);
         }
 
+        // An address no endpoint answers renders the app's own not-found page (signed in or not), not the bare 404.
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.UseRequestLocalization(o =>
         {
             o.DefaultRequestCulture = new RequestCulture("en");
