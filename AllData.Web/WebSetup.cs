@@ -2,6 +2,7 @@ using System.Globalization;
 using AllData.Infrastructure.Catalog;
 using AllData.Infrastructure.Identity;
 using AllData.Web.Components;
+using AllData.Web.Components.Shared;
 using AllData.Web.Features.Identity;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.AspNetCore.Identity;
@@ -30,6 +31,7 @@ public static class WebSetup
             o.SnackbarConfiguration.VisibleStateDuration = 5000;
         });
         services.AddLocalization(o => o.ResourcesPath = "Resources");
+        services.AddTransient<MudLocalizer, AllDataMudLocalizer>();
 
         services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
         services.ConfigureApplicationCookie(o =>
@@ -108,6 +110,8 @@ public static class WebSetup
             app.UseExceptionHandler("/error", createScopeForErrors: true);
         }
 
+        // An address no endpoint answers renders the app's own not-found page (signed in or not), not the bare 404.
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.UseRequestLocalization(o =>
         {
             o.DefaultRequestCulture = new RequestCulture("en");

@@ -216,6 +216,12 @@ export const AllDataSql = {
     return true;
   },
 
+  /** Text, caret and selection of this editor's own model (what the user sees), or null when it is gone. */
+  runRequest(editorId) {
+    const editor = editorOf(editorId);
+    return editor?.getModel() ? runRequest(editor) : null;
+  },
+
   /** Changes dialect, variables or catalog use of an attached editor. */
   configure(editorId, options) {
     const state = editors.get(editorId);

@@ -105,7 +105,7 @@ public sealed partial class SqlEditor : ComponentBase, IAsyncDisposable
     public async Task RevealLineAsync(int line) => await Js.InvokeVoidAsync("AllDataSql.revealLine", _id, line);
 
     /// <summary>The editor's current text (fresher than <see cref="Value"/>, which follows typing with a short delay).</summary>
-    public async Task<string> GetValueAsync() => _editor is null || !_attached ? Value : await _editor.GetValue();
+    public async Task<string> GetValueAsync() => (await GetRunRequestAsync()).Text;
 
     /// <summary>What Ctrl+Enter would run now (text, caret, selection): for a toolbar Run or Explain button.</summary>
     public async Task<RunRequest> GetRunRequestAsync()
@@ -115,14 +115,16 @@ public sealed partial class SqlEditor : ComponentBase, IAsyncDisposable
             return new RunRequest(Value, 0, 0, 0);
         }
 
-        var model = await _editor.GetModel();
-        var text = await model.GetValue(EndOfLinePreference.TextDefined, preserveBOM: false);
-        var position = await _editor.GetPosition();
-        var selection = await _editor.GetSelection();
-        var cursor = await model.GetOffsetAt(position);
-        var start = await model.GetOffsetAt(new BlazorMonaco.Position { LineNumber = selection.StartLineNumber, Column = selection.StartColumn });
-        var end = await model.GetOffsetAt(new BlazorMonaco.Position { LineNumber = selection.EndLineNumber, Column = selection.EndColumn });
-        return new RunRequest(text, cursor, Math.Min(start, end), Math.Max(start, end));
+        // Read in the browser from this editor's own model in one call. BlazorMonaco's GetModel() resolves models by
+        // their URI ("inmemory://model/1"), which every browser tab has: with a job open in two tabs it answered with the
+        // other tab's text, so a run could run (and a save could store) text this tab does not show.
+        var request = await Js.InvokeAsync<RunRequest?>("AllDataSql.runRequest", _id);
+        if (request is null)
+        {
+            return new RunRequest(Value, 0, 0, 0);
+        }
+
+        return request with { SelectionStart = Math.Min(request.SelectionStart, request.SelectionEnd), SelectionEnd = Math.Max(request.SelectionStart, request.SelectionEnd) };
     }
 
     [JSInvokable]

@@ -39,7 +39,7 @@ public sealed partial class JobEditor
 
     private async Task StartAsync(StatementRange? range)
     {
-        if (!CanRun || (_dirty && !await SaveAsync()))
+        if (!CanRun || !await SaveBeforeRunAsync())
         {
             return;
         }
@@ -67,6 +67,35 @@ public sealed partial class JobEditor
 
         _bottomTab = started.PreparationError is null ? 0 : 1;
         await _watch.FollowAsync(started.RunId);
+    }
+
+    /// <summary>
+    /// A run runs the stored draft, so the draft must be the text this tab shows: unsaved text is saved first, and a draft
+    /// someone saved since (another tab, another user) goes through the conflict dialog instead of being run unseen.
+    /// </summary>
+    private async Task<bool> SaveBeforeRunAsync()
+    {
+        if (_dirty || _job is null)
+        {
+            return await SaveAsync();
+        }
+
+        var stored = await Jobs.GetAsync(JobId);
+        if (stored.Version == _job.Version)
+        {
+            return true;
+        }
+
+        var shown = Draft(stored.Version);
+        if (stored.DraftSql == shown.Sql && stored.DataSourceId == shown.DataSourceId && stored.TimeoutSeconds == shown.TimeoutSeconds
+            && stored.RowCap == shown.RowCap && stored.Variables.OrderBy(v => v.Key).SequenceEqual(shown.Variables.OrderBy(v => v.Key)))
+        {
+            // Saved elsewhere, but with exactly what this tab shows: nothing to ask.
+            _job = stored;
+            return true;
+        }
+
+        return await SaveAsync();
     }
 
     private async Task StopAsync()

@@ -1,4 +1,5 @@
 using AllData.Domain.Jobs;
+using Microsoft.Extensions.Localization;
 using MudBlazor;
 
 namespace AllData.Web.Features.Studio.Components;
@@ -24,11 +25,11 @@ public static class StudioUi
         _ => Icons.Material.Outlined.Inventory2,
     };
 
-    public static string TypeName(JobType type) => type switch
+    public static string TypeName(JobType type, IStringLocalizer s) => type switch
     {
-        JobType.DatabaseSql => "Database SQL",
-        JobType.FlinkSql => "Flink SQL",
-        _ => "Flink JAR",
+        JobType.DatabaseSql => s["Database SQL"],
+        JobType.FlinkSql => s["Flink SQL"],
+        _ => s["Flink JAR"],
     };
 }
 
