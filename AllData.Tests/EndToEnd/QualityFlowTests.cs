@@ -1,4 +1,6 @@
+using AllData.Domain.Catalog;
 using AllData.Infrastructure.Catalog;
+using Microsoft.EntityFrameworkCore;
 using AllData.Tests.EndToEnd.Pages;
 using AllData.Tests.Fixtures;
 using Microsoft.Playwright;
@@ -41,10 +43,16 @@ public sealed class QualityFlowTests(AppFixture app)
         await Expect(page.GetByTestId("sources-grid")).ToContainTextAsync(name, new() { Timeout = 30_000 });
         await Expect(page.GetByTestId("sources-grid")).ToContainTextAsync("Succeeded", new() { Timeout = 30_000 });
 
-        await page.GotoAsync("/catalog");
+        await using (var db = app.Database.CreateContext())
+        {
+            var tableId = await (from t in db.Set<CatalogTable>().IgnoreQueryFilters()
+                                 join d in db.Set<DataSource>().IgnoreQueryFilters() on t.DataSourceId equals d.Id
+                                 where d.Name == name && t.SchemaName == "shop" && t.Name == "customers"
+                                 select t.Id).SingleAsync();
+            await page.GotoAsync($"/catalog/tables/{tableId}");
+        }
+
         await shell.WaitInteractiveAsync();
-        await page.Locator("[data-testid=catalog-search]:not([disabled])").FillAsync("customers");
-        await page.GetByTestId("search-hit").Filter(new() { HasText = name }).First.ClickAsync();
         await Expect(page.GetByTestId("table-title")).ToContainTextAsync("customers");
         await page.GetByRole(AriaRole.Tab, new() { Name = "Quality" }).ClickAsync();
         await Expect(page.GetByTestId("no-rules")).ToBeVisibleAsync();
