@@ -4,6 +4,7 @@ using AllData.Infrastructure.Identity;
 using AllData.Infrastructure.Jobs;
 using AllData.Infrastructure.Operations;
 using AllData.Infrastructure.Persistence;
+using AllData.Infrastructure.Quality;
 using AllData.Infrastructure.Studio;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,5 +25,6 @@ public static class InfrastructureSetup
             .AddAllDataCatalog()
             .AddAllDataOperations()
             .AddAllDataStudio()
-            .AddAllDataFlinkOperations();
+            .AddAllDataFlinkOperations()
+            .AddAllDataQuality();
 }

@@ -51,6 +51,8 @@ public sealed class DemoWarehouseSetup
             var result = await sync.SyncAsync(workspaceId, sourceId, null, ct);
             logger.LogInformation("Synced the demo warehouse: {Status}, {Tables} tables", result.Status, result.Tables);
         }
+
+        await Quality.DemoQualityRules.EnsureAsync(db, workspaceId, sourceId, clock.GetUtcNow(), ct);
     }
 
     private async Task EnsureDatabaseAsync(NpgsqlConnectionStringBuilder app, CancellationToken ct)
@@ -128,7 +130,7 @@ public sealed class DemoWarehouseSetup
     /// The shop dataset, generated in the database. Deliberate problems: null and duplicate customer emails,
     /// negative quantities, and orders whose customer does not exist (so orders.customer_id has no foreign key).
     /// </summary>
-    private const string DemoData = """
+    internal const string DemoData = """
         SELECT setseed(0.42);
         CREATE SCHEMA shop;
         COMMENT ON SCHEMA shop IS 'A small web shop: customers, products, orders and what visitors click';

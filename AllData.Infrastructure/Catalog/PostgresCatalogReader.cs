@@ -368,7 +368,7 @@ internal sealed class PostgresCatalogReader : ICatalogReader
     [
         "smallint", "integer", "bigint", "real", "double precision", "numeric", "money", "text", "character varying",
         "character", "date", "time without time zone", "time with time zone", "timestamp without time zone",
-        "timestamp with time zone", "interval", "bytea", "inet", "jsonb", "oid",
+        "timestamp with time zone", "interval", "inet", "oid",
     ];
 
     private static readonly HashSet<string> NoEquality = ["json", "xml", "point", "line", "lseg", "box", "path", "polygon", "circle"];
@@ -380,7 +380,8 @@ internal sealed class PostgresCatalogReader : ICatalogReader
         {
             _ when b.EndsWith("[]", StringComparison.Ordinal) => Ordering.None,
             "boolean" => Ordering.Boolean,
-            "uuid" => Ordering.AsText,
+            // uuid and jsonb order but have no min()/max() aggregate: compare their text.
+            "uuid" or "jsonb" => Ordering.AsText,
             _ when NativeOrdered.Contains(b) => Ordering.Native,
             _ => Ordering.None,
         };

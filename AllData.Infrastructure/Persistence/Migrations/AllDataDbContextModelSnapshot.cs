@@ -1339,6 +1339,311 @@ namespace AllData.Infrastructure.Persistence.Migrations
                     b.ToTable("wall_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("AllData.Domain.Quality.QualityResult", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<double?>("Baseline")
+                        .HasColumnType("double precision")
+                        .HasColumnName("baseline");
+
+                    b.Property<Guid>("DataSourceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("data_source_id");
+
+                    b.Property<double?>("Deviation")
+                        .HasColumnType("double precision")
+                        .HasColumnName("deviation");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("error");
+
+                    b.Property<double?>("Metric")
+                        .HasColumnType("double precision")
+                        .HasColumnName("metric");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("outcome");
+
+                    b.Property<double?>("Percent")
+                        .HasColumnType("double precision")
+                        .HasColumnName("percent");
+
+                    b.Property<long?>("Rows")
+                        .HasColumnType("bigint")
+                        .HasColumnName("rows");
+
+                    b.Property<Guid>("RuleId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("rule_id");
+
+                    b.Property<string>("RuleName")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)")
+                        .HasColumnName("rule_name");
+
+                    b.Property<string>("Samples")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("samples");
+
+                    b.Property<Guid>("ScanId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("scan_id");
+
+                    b.Property<string>("Severity")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("severity");
+
+                    b.Property<Guid>("TableId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("table_id");
+
+                    b.Property<string>("Threshold")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("threshold");
+
+                    b.Property<int>("Weight")
+                        .HasColumnType("integer")
+                        .HasColumnName("weight");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("workspace_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_quality_results");
+
+                    b.HasIndex("ScanId")
+                        .HasDatabaseName("ix_quality_results_scan_id");
+
+                    b.HasIndex("RuleId", "At")
+                        .HasDatabaseName("ix_quality_results_rule_id_at");
+
+                    b.ToTable("quality_results", (string)null);
+                });
+
+            modelBuilder.Entity("AllData.Domain.Quality.QualityRule", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("created_by");
+
+                    b.Property<Guid>("DataSourceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("data_source_id");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("description");
+
+                    b.Property<bool>("IsBlocking")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_blocking");
+
+                    b.Property<bool>("IsEnabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_enabled");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Severity")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("severity");
+
+                    b.Property<string>("Spec")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("spec");
+
+                    b.Property<Guid>("TableId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("table_id");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Weight")
+                        .HasColumnType("integer")
+                        .HasColumnName("weight");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("workspace_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_quality_rules");
+
+                    b.HasIndex("DataSourceId")
+                        .HasDatabaseName("ix_quality_rules_data_source_id");
+
+                    b.HasIndex("TableId", "Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_quality_rules_table_id_name");
+
+                    b.HasIndex("WorkspaceId", "DataSourceId")
+                        .HasDatabaseName("ix_quality_rules_workspace_id_data_source_id");
+
+                    b.ToTable("quality_rules", (string)null);
+                });
+
+            modelBuilder.Entity("AllData.Domain.Quality.QualityScan", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("BatchId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("batch_id");
+
+                    b.Property<Guid>("DataSourceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("data_source_id");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("error");
+
+                    b.Property<int>("Errors")
+                        .HasColumnType("integer")
+                        .HasColumnName("errors");
+
+                    b.Property<int>("Failed")
+                        .HasColumnType("integer")
+                        .HasColumnName("failed");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<bool>("HasBlockingFailure")
+                        .HasColumnType("boolean")
+                        .HasColumnName("has_blocking_failure");
+
+                    b.Property<DateTimeOffset?>("OverriddenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("overridden_at");
+
+                    b.Property<string>("OverriddenBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("overridden_by");
+
+                    b.Property<string>("OverrideReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("override_reason");
+
+                    b.Property<int>("Passed")
+                        .HasColumnType("integer")
+                        .HasColumnName("passed");
+
+                    b.Property<int>("QueryCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("query_count");
+
+                    b.Property<long?>("RowsScanned")
+                        .HasColumnType("bigint")
+                        .HasColumnName("rows_scanned");
+
+                    b.Property<int>("RuleCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("rule_count");
+
+                    b.Property<double?>("Score")
+                        .HasColumnType("double precision")
+                        .HasColumnName("score");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("StartedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("started_by");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<Guid>("TableId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("table_id");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("trigger");
+
+                    b.Property<int>("Warned")
+                        .HasColumnType("integer")
+                        .HasColumnName("warned");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("workspace_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_quality_scans");
+
+                    b.HasIndex("BatchId")
+                        .HasDatabaseName("ix_quality_scans_batch_id");
+
+                    b.HasIndex("DataSourceId")
+                        .HasDatabaseName("ix_quality_scans_data_source_id");
+
+                    b.HasIndex("TableId", "StartedAt")
+                        .HasDatabaseName("ix_quality_scans_table_id_started_at");
+
+                    b.HasIndex("WorkspaceId", "StartedAt")
+                        .HasDatabaseName("ix_quality_scans_workspace_id_started_at");
+
+                    b.ToTable("quality_scans", (string)null);
+                });
+
             modelBuilder.Entity("AllData.Infrastructure.Identity.AppUser", b =>
                 {
                     b.Property<string>("Id")
@@ -1832,6 +2137,57 @@ namespace AllData.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_wall_tokens_workspaces_workspace_id");
+                });
+
+            modelBuilder.Entity("AllData.Domain.Quality.QualityResult", b =>
+                {
+                    b.HasOne("AllData.Domain.Quality.QualityRule", null)
+                        .WithMany()
+                        .HasForeignKey("RuleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_quality_results_quality_rule_rule_id");
+
+                    b.HasOne("AllData.Domain.Quality.QualityScan", null)
+                        .WithMany()
+                        .HasForeignKey("ScanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_quality_results_quality_scan_scan_id");
+                });
+
+            modelBuilder.Entity("AllData.Domain.Quality.QualityRule", b =>
+                {
+                    b.HasOne("AllData.Domain.Catalog.DataSource", null)
+                        .WithMany()
+                        .HasForeignKey("DataSourceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_quality_rules_data_sources_data_source_id");
+
+                    b.HasOne("AllData.Domain.Catalog.CatalogTable", null)
+                        .WithMany()
+                        .HasForeignKey("TableId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_quality_rules_catalog_tables_table_id");
+                });
+
+            modelBuilder.Entity("AllData.Domain.Quality.QualityScan", b =>
+                {
+                    b.HasOne("AllData.Domain.Catalog.DataSource", null)
+                        .WithMany()
+                        .HasForeignKey("DataSourceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_quality_scans_data_sources_data_source_id");
+
+                    b.HasOne("AllData.Domain.Catalog.CatalogTable", null)
+                        .WithMany()
+                        .HasForeignKey("TableId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_quality_scans_catalog_tables_table_id");
                 });
 
             modelBuilder.Entity("AllData.Infrastructure.Identity.AppUser", b =>
