@@ -12,8 +12,19 @@ namespace AllData.Infrastructure.Quality;
 /// depend on it, until a later scan passes or an Operator overrides that scan. Read from the store, so every app
 /// instance answers the same.
 /// </summary>
-internal sealed class QualityGate(AppDb appDb, WorkspaceContext workspace, TimeProvider clock)
+public sealed class QualityGate
 {
+    private readonly AppDb appDb;
+    private readonly WorkspaceContext workspace;
+    private readonly TimeProvider clock;
+
+    internal QualityGate(AppDb appDb, WorkspaceContext workspace, TimeProvider clock)
+    {
+        this.appDb = appDb;
+        this.workspace = workspace;
+        this.clock = clock;
+    }
+
     /// <summary>For the scheduler: the gate of each table (tables without scans are open).</summary>
     public async Task<IReadOnlyList<QualityGateState>> CheckAsync(Guid workspaceId, IReadOnlyCollection<Guid> tableIds, CancellationToken ct = default)
     {
@@ -30,7 +41,7 @@ internal sealed class QualityGate(AppDb appDb, WorkspaceContext workspace, TimeP
         var (db, access) = await appDb.ForWorkspaceAsync(ct);
         await using (db)
         {
-            QualityAccess.Require(access, WorkspaceRole.Operator, "Overriding a blocking quality rule");
+            access.Require(WorkspaceRole.Operator, "override a blocking quality rule");
             var scan = await LatestFinished(db.Set<QualityScan>(), tableId).FirstOrDefaultAsync(ct)
                 ?? throw new DomainException("The table has no scan to override.");
             scan.Override(await workspace.UserNameOrIdAsync(ct), reason, clock.GetUtcNow());

@@ -110,15 +110,3 @@ public sealed record QualityScanProgress(int Done, int Total, Guid? TableId, str
 /// <summary>"Test now": one rule measured without keeping anything.</summary>
 public sealed record QualityRuleTest(double? Metric, long? Rows, double? Percent, QualityOutcome Outcome, string Threshold,
     QualitySamples? Samples, string Sql);
-
-internal static class QualityAccess
-{
-    /// <summary>The one role check of the quality feature.</summary>
-    public static void Require(WorkspaceAccess access, WorkspaceRole role, string action)
-    {
-        if (!access.Role.Includes(role))
-        {
-            throw new UnauthorizedAccessException($"{action} needs the {role} role in the workspace.");
-        }
-    }
-}

@@ -7,8 +7,17 @@ using Microsoft.EntityFrameworkCore;
 namespace AllData.Infrastructure.Quality;
 
 /// <summary>What the quality screens read: a table's rules and score, scans, results, history, workspace overview.</summary>
-internal sealed class QualityQueries(AppDb appDb, TimeProvider clock)
+public sealed class QualityQueries
 {
+    private readonly AppDb appDb;
+    private readonly TimeProvider clock;
+
+    internal QualityQueries(AppDb appDb, TimeProvider clock)
+    {
+        this.appDb = appDb;
+        this.clock = clock;
+    }
+
     public async Task<TableQuality> GetTableAsync(Guid tableId, CancellationToken ct = default)
     {
         var (db, _) = await appDb.ForWorkspaceAsync(ct);

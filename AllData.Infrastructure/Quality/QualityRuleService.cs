@@ -10,14 +10,29 @@ using Microsoft.EntityFrameworkCore;
 namespace AllData.Infrastructure.Quality;
 
 /// <summary>Defining rules on catalog tables (Developer and above): validated by the source's parser before saving.</summary>
-internal sealed class QualityRuleService(AppDb appDb, WorkspaceContext workspace, QualityScanner scanner, CatalogService catalog, TimeProvider clock)
+public sealed class QualityRuleService
 {
+    private readonly AppDb appDb;
+    private readonly WorkspaceContext workspace;
+    private readonly QualityScanner scanner;
+    private readonly CatalogService catalog;
+    private readonly TimeProvider clock;
+
+    internal QualityRuleService(AppDb appDb, WorkspaceContext workspace, QualityScanner scanner, CatalogService catalog, TimeProvider clock)
+    {
+        this.appDb = appDb;
+        this.workspace = workspace;
+        this.scanner = scanner;
+        this.catalog = catalog;
+        this.clock = clock;
+    }
+
     public async Task<QualityRuleRow> CreateAsync(Guid tableId, QualityRuleInput input, CancellationToken ct = default)
     {
         var (db, access) = await appDb.ForWorkspaceAsync(ct);
         await using (db)
         {
-            QualityAccess.Require(access, WorkspaceRole.Developer, "Defining quality rules");
+            access.Require(WorkspaceRole.Developer, "define quality rules");
             var table = await db.Set<CatalogTable>().AsNoTracking().FirstOrDefaultAsync(t => t.Id == tableId, ct)
                 ?? throw new DomainException("The table is not in the catalog.");
             await EnsureUniqueName(db, tableId, input.Name, null, ct);
@@ -35,7 +50,7 @@ internal sealed class QualityRuleService(AppDb appDb, WorkspaceContext workspace
         var (db, access) = await appDb.ForWorkspaceAsync(ct);
         await using (db)
         {
-            QualityAccess.Require(access, WorkspaceRole.Developer, "Editing quality rules");
+            access.Require(WorkspaceRole.Developer, "edit quality rules");
             var rule = await db.Set<QualityRule>().FirstOrDefaultAsync(r => r.Id == ruleId, ct) ?? throw new DomainException("The rule does not exist.");
             await EnsureUniqueName(db, rule.TableId, input.Name, rule.Id, ct);
             rule.Change(input.Name, input.Spec, input.Severity, input.Weight, input.IsBlocking, input.Description, clock.GetUtcNow());
@@ -50,7 +65,7 @@ internal sealed class QualityRuleService(AppDb appDb, WorkspaceContext workspace
         var (db, access) = await appDb.ForWorkspaceAsync(ct);
         await using (db)
         {
-            QualityAccess.Require(access, WorkspaceRole.Developer, "Editing quality rules");
+            access.Require(WorkspaceRole.Developer, "edit quality rules");
             var rule = await db.Set<QualityRule>().FirstOrDefaultAsync(r => r.Id == ruleId, ct) ?? throw new DomainException("The rule does not exist.");
             rule.SetEnabled(enabled, clock.GetUtcNow());
             await db.SaveChangesAsync(ct);
@@ -63,7 +78,7 @@ internal sealed class QualityRuleService(AppDb appDb, WorkspaceContext workspace
         var (db, access) = await appDb.ForWorkspaceAsync(ct);
         await using (db)
         {
-            QualityAccess.Require(access, WorkspaceRole.Developer, "Deleting quality rules");
+            access.Require(WorkspaceRole.Developer, "delete quality rules");
             if (await db.Set<QualityRule>().Where(r => r.Id == ruleId).ExecuteDeleteAsync(ct) == 0)
             {
                 throw new DomainException("The rule does not exist.");
@@ -90,7 +105,7 @@ internal sealed class QualityRuleService(AppDb appDb, WorkspaceContext workspace
         var (db, access) = await appDb.ForWorkspaceAsync(ct);
         await using (db)
         {
-            QualityAccess.Require(access, WorkspaceRole.Developer, "Testing quality rules");
+            access.Require(WorkspaceRole.Developer, "test quality rules");
             var table = await db.Set<CatalogTable>().AsNoTracking().FirstOrDefaultAsync(t => t.Id == tableId, ct)
                 ?? throw new DomainException("The table is not in the catalog.");
             var at = clock.GetUtcNow();

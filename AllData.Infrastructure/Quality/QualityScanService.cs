@@ -15,9 +15,25 @@ namespace AllData.Infrastructure.Quality;
 /// Scans: every enabled rule of a table measured together and kept as history. <see cref="ScanTableAsync"/> acts for
 /// no user (schedules, after-run hooks); the other methods check the acting user's role (Operator and above).
 /// </summary>
-internal sealed class QualityScanService(AppDb appDb, WorkspaceContext workspace, QualityScanner scanner, IOptions<QualityOptions> options,
-    TimeProvider clock, ILogger<QualityScanService> logger)
+public sealed class QualityScanService
 {
+    private readonly AppDb appDb;
+    private readonly WorkspaceContext workspace;
+    private readonly QualityScanner scanner;
+    private readonly IOptions<QualityOptions> options;
+    private readonly TimeProvider clock;
+    private readonly ILogger<QualityScanService> logger;
+
+    internal QualityScanService(AppDb appDb, WorkspaceContext workspace, QualityScanner scanner, IOptions<QualityOptions> options, TimeProvider clock, ILogger<QualityScanService> logger)
+    {
+        this.appDb = appDb;
+        this.workspace = workspace;
+        this.scanner = scanner;
+        this.options = options;
+        this.clock = clock;
+        this.logger = logger;
+    }
+
     /// <summary>Scans one table of the acting user's workspace.</summary>
     public async Task<QualityScanRow> RunScanAsync(Guid tableId, CancellationToken ct = default)
     {
@@ -121,7 +137,7 @@ internal sealed class QualityScanService(AppDb appDb, WorkspaceContext workspace
     private async Task<WorkspaceAccess> RequireOperatorAsync(CancellationToken ct)
     {
         var access = await workspace.RequireWorkspaceAsync(ct);
-        QualityAccess.Require(access, WorkspaceRole.Operator, "Running quality scans");
+        access.Require(WorkspaceRole.Operator, "run quality scans");
         return access;
     }
 }

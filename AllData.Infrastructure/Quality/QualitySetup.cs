@@ -1,3 +1,4 @@
+using AllData.Infrastructure.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AllData.Infrastructure.Quality;
@@ -12,10 +13,10 @@ public static class QualitySetup
         services.AddSingleton<IQualitySource, PostgresQualitySource>();
         services.AddSingleton<QualitySources>();
         services.AddSingleton<QualityScanner>();
-        services.AddScoped<QualityRuleService>();
-        services.AddScoped<QualityScanService>();
-        services.AddScoped<QualityGate>();
-        services.AddScoped<QualityQueries>();
+        services.AddScopedInternal<QualityRuleService>();
+        services.AddScopedInternal<QualityScanService>();
+        services.AddScopedInternal<QualityGate>();
+        services.AddScopedInternal<QualityQueries>();
         return services;
     }
 

@@ -1,3 +1,4 @@
+using AllData.Infrastructure;
 using AllData.Domain.Identity;
 using AllData.Infrastructure.Catalog;
 using AllData.Infrastructure.Identity;
@@ -28,7 +29,7 @@ internal sealed class QualityHost : IDisposable
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton<IConfiguration>(configuration);
-        services.AddAllDataPersistence(configuration).AddAllDataIdentity().AddAllDataCatalog().AddAllDataQuality();
+        services.AddAllDataInfrastructure(configuration);
         services.AddSingleton<TestCurrentUser>();
         services.AddScoped<ICurrentUser>(sp => sp.GetRequiredService<TestCurrentUser>());
         _services = services.BuildServiceProvider();
