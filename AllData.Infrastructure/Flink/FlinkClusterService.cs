@@ -90,7 +90,7 @@ internal sealed class FlinkClusterService(
         var (db, access) = await appDb.ForWorkspaceAsync(ct);
         await using (db)
         {
-            RequireAdmin(access);
+            access.Require(WorkspaceRole.Admin, "register and edit Flink clusters");
             var cluster = new FlinkCluster(access.WorkspaceId, input.Name, input.JobManagerUrl, input.SqlGatewayUrl,
                 connections.Protect(input.AuthHeader), clock.GetUtcNow());
             cluster.ChangeHistoryServer(input.HistoryServerUrl, cluster.CreatedAt);
@@ -108,7 +108,7 @@ internal sealed class FlinkClusterService(
         var (db, access) = await appDb.ForWorkspaceAsync(ct);
         await using (db)
         {
-            RequireAdmin(access);
+            access.Require(WorkspaceRole.Admin, "register and edit Flink clusters");
             var cluster = await FindAsync(db, id, tracking: true, ct);
             var at = clock.GetUtcNow();
             cluster.Change(input.Name, input.JobManagerUrl, input.SqlGatewayUrl, at);
@@ -133,7 +133,7 @@ internal sealed class FlinkClusterService(
         var (db, access) = await appDb.ForWorkspaceAsync(ct);
         await using (db)
         {
-            RequireAdmin(access);
+            access.Require(WorkspaceRole.Admin, "register and edit Flink clusters");
             var cluster = await FindAsync(db, id, tracking: true, ct);
             var live = await db.Set<JobRun>().CountAsync(r => r.FlinkClusterId == id && r.Status != RunStatus.Finished
                                                               && r.Status != RunStatus.Failed && r.Status != RunStatus.Canceled, ct);
@@ -155,7 +155,7 @@ internal sealed class FlinkClusterService(
         FlinkCluster probe;
         await using (db)
         {
-            RequireAdmin(access);
+            access.Require(WorkspaceRole.Admin, "register and edit Flink clusters");
             var protectedHeader = connections.Protect(input.AuthHeader);
             if (protectedHeader is null && !input.RemoveAuthHeader && existingId is { } id)
             {
@@ -231,10 +231,7 @@ internal sealed class FlinkClusterService(
         Job job;
         await using (db)
         {
-            if (!access.Role.Includes(WorkspaceRole.Operator))
-            {
-                throw new UnauthorizedAccessException("Adopting a Flink job needs the Operator role.");
-            }
+            access.Require(WorkspaceRole.Operator, "adopt Flink jobs");
 
             await FindAsync(db, clusterId, tracking: false, ct);
             job = await db.Set<Job>().AsNoTracking().FirstOrDefaultAsync(j => j.Id == jobId, ct) ?? throw new DomainException("That job does not exist.");
@@ -272,14 +269,6 @@ internal sealed class FlinkClusterService(
     {
         HistoryServerUrl = c.HistoryServerUrl,
     };
-
-    private static void RequireAdmin(WorkspaceAccess access)
-    {
-        if (!access.Role.Includes(WorkspaceRole.Admin))
-        {
-            throw new UnauthorizedAccessException("Registering and editing Flink clusters needs the Admin role.");
-        }
-    }
 
     private static async Task<FlinkCluster> FindAsync(AllDataDbContext db, Guid id, bool tracking, CancellationToken ct)
     {

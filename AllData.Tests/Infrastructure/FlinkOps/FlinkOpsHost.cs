@@ -1,3 +1,4 @@
+using AllData.Infrastructure;
 using AllData.Domain.Flink;
 using AllData.Domain.Identity;
 using AllData.Domain.Jobs;
@@ -55,8 +56,7 @@ internal sealed class FlinkOpsHost : IAsyncDisposable
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton<IConfiguration>(configuration);
-        services.AddAllDataPersistence(configuration).AddAllDataIdentity().AddAllDataOperations().AddAllDataCatalog().AddAllDataStudio()
-            .AddAllDataFlink().AddAllDataFlinkOperations();
+        services.AddAllDataInfrastructure(configuration);
         services.Configure<FlinkClientOptions>(o =>
         {
             o.RetryBaseDelay = TimeSpan.FromMilliseconds(10);
@@ -99,7 +99,7 @@ internal sealed class FlinkOpsHost : IAsyncDisposable
         var o = new FlinkTrackerOptions();
         options(o);
         return new ClusterTracker(Get<FlinkClusterConnections>().TargetOf(LoadCluster()), Get<IDbContextFactory<AllDataDbContext>>(),
-            Get<FlinkClusterConnections>(), Get<RunRecorder>(), clock, o, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+            Get<AdvisoryLocks>(), Get<FlinkClusterConnections>(), Get<RunRecorder>(), clock, o, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
     }
 
     /// <summary>A Flink SQL job on the host's cluster with <paramref name="sql"/> as its draft and published version 1.</summary>
