@@ -41,6 +41,12 @@ public sealed class FlinkCluster : IWorkspaceOwned
     /// <summary>The SQL Gateway REST endpoint; null: the cluster runs no Flink SQL jobs.</summary>
     public string? SqlGatewayUrl { get; private set; }
 
+    /// <summary>
+    /// The Flink History Server of the cluster (optional). When the JobManager no longer knows a job (its job store expired it,
+    /// or it restarted without high availability), the tracker asks here how the job ended before giving up.
+    /// </summary>
+    public string? HistoryServerUrl { get; private set; }
+
     /// <summary>The Authorization header value, encrypted; never shown back.</summary>
     public string? ProtectedAuthHeader { get; private set; }
 
@@ -82,6 +88,13 @@ public sealed class FlinkCluster : IWorkspaceOwned
         Name = trimmed;
         JobManagerUrl = ValidateUrl(jobManagerUrl, "JobManager REST URL") ?? throw new DomainException("The JobManager REST URL is required.");
         SqlGatewayUrl = ValidateUrl(sqlGatewayUrl, "SQL Gateway URL");
+        UpdatedAt = at;
+    }
+
+    /// <summary>Sets or (empty) removes the History Server URL.</summary>
+    public void ChangeHistoryServer(string? historyServerUrl, DateTimeOffset at)
+    {
+        HistoryServerUrl = ValidateUrl(historyServerUrl, "History Server URL");
         UpdatedAt = at;
     }
 

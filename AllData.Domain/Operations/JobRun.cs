@@ -191,6 +191,25 @@ public sealed class JobRun : IWorkspaceOwned
         Move(RunStatus.Unknown, at, reason);
     }
 
+    /// <summary>
+    /// A run that is already Unknown learned a different reason (say, the cluster answers again but no longer knows the job):
+    /// the history records it, the status stays Unknown.
+    /// </summary>
+    public void ExplainUnknown(DateTimeOffset at, string reason)
+    {
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            throw new DomainException("An unknown run needs the reason it is unknown.");
+        }
+
+        if (Status != RunStatus.Unknown)
+        {
+            throw new DomainException($"A run that is {Status} is not Unknown.");
+        }
+
+        _history.Add(new RunStatusChange(WorkspaceId, Id, RunStatus.Unknown, RunStatus.Unknown, at, Clip(reason, RunStatusChange.MaxReasonLength)));
+    }
+
     public void AttachFlinkJob(string flinkJobId)
     {
         if (string.IsNullOrWhiteSpace(flinkJobId) || flinkJobId.Length > MaxFlinkJobIdLength)

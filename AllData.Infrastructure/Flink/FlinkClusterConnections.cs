@@ -22,6 +22,13 @@ public sealed class FlinkTrackerOptions
     [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
     public TimeSpan HealthInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How often a job the cluster no longer knows (404, not in the overview) is looked up again on the JobManager and the
+    /// History Server; meanwhile the overview alone tells if it comes back.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan ForgottenJobRecheckInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>How often the tracker supervisor looks for registered, changed or deleted clusters.</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
     public TimeSpan ClusterRefreshInterval { get; set; } = TimeSpan.FromSeconds(10);
@@ -43,7 +50,11 @@ public sealed class FlinkTrackerOptions
 }
 
 /// <summary>A cluster seen by background work: its ids, endpoints and decrypted auth header.</summary>
-public sealed record FlinkClusterTarget(Guid Id, Guid WorkspaceId, string Name, FlinkEndpoint JobManager, FlinkEndpoint? SqlGateway);
+public sealed record FlinkClusterTarget(Guid Id, Guid WorkspaceId, string Name, FlinkEndpoint JobManager, FlinkEndpoint? SqlGateway)
+{
+    /// <summary>The cluster's Flink History Server, asked about jobs the JobManager no longer knows; null when none is configured.</summary>
+    public FlinkEndpoint? HistoryServer { get; init; }
+}
 
 /// <summary>The health of a cluster changed (or was probed): screens update their status chips.</summary>
 public sealed record ClusterHealthChanged(Guid WorkspaceId, Guid ClusterId, FlinkClusterHealth Health) : LiveEvent(WorkspaceId);
@@ -59,10 +70,23 @@ public sealed class FlinkClusterConnections(Secrets secrets, FlinkClientFactory 
     {
         var header = cluster.ProtectedAuthHeader is null ? null : secrets.Unprotect(Purpose, cluster.ProtectedAuthHeader);
         return new FlinkClusterTarget(cluster.Id, cluster.WorkspaceId, cluster.Name, new FlinkEndpoint(new Uri(cluster.JobManagerUrl), header),
-            cluster.SqlGatewayUrl is null ? null : new FlinkEndpoint(new Uri(cluster.SqlGatewayUrl), header));
+            cluster.SqlGatewayUrl is null ? null : new FlinkEndpoint(new Uri(cluster.SqlGatewayUrl), header))
+        {
+            HistoryServer = cluster.HistoryServerUrl is null ? null : new FlinkEndpoint(new Uri(cluster.HistoryServerUrl), header),
+        };
     }
 
     public FlinkJobManagerClient JobManager(FlinkClusterTarget target) => clients.CreateJobManagerClient(target.JobManager);
+
+    /// <summary>
+    /// The client the tracker polls with: every request is made once (no retries inside a tick; the next tick is the retry),
+    /// so a cluster that refuses or answers 5xx costs one overview request per tick.
+    /// </summary>
+    internal FlinkJobManagerClient TrackerJobManager(FlinkClusterTarget target) => clients.CreateJobManagerClient(target.JobManager, singleAttempt: true);
+
+    /// <summary>A client of the cluster's History Server (it serves the JobManager's REST paths for archived jobs), or null when none is configured.</summary>
+    internal FlinkJobManagerClient? TrackerHistoryServer(FlinkClusterTarget target) =>
+        target.HistoryServer is { } endpoint ? clients.CreateJobManagerClient(endpoint, singleAttempt: true) : null;
 
     public FlinkJobManagerClient JobManager(FlinkCluster cluster) => JobManager(TargetOf(cluster));
 

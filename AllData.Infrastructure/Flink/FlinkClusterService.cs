@@ -20,6 +20,9 @@ public sealed record FlinkClusterInput
 
     public string? SqlGatewayUrl { get; init; }
 
+    /// <summary>Flink History Server (optional): asked how a job ended once the JobManager forgot it.</summary>
+    public string? HistoryServerUrl { get; init; }
+
     public string? AuthHeader { get; init; }
 
     public bool RemoveAuthHeader { get; init; }
@@ -28,7 +31,10 @@ public sealed record FlinkClusterInput
 public sealed record FlinkClusterSummary(
     Guid Id, string Name, string JobManagerUrl, string? SqlGatewayUrl, bool HasAuthHeader, FlinkClusterStatus? Status,
     DateTimeOffset? CheckedAt, double? LatencyMs, string? FlinkVersion, int TaskManagers, int SlotsTotal, int SlotsAvailable,
-    int JobsRunning, string? LastError, DateTimeOffset? LastErrorAt, int TrackedRuns);
+    int JobsRunning, string? LastError, DateTimeOffset? LastErrorAt, int TrackedRuns)
+{
+    public string? HistoryServerUrl { get; init; }
+}
 
 /// <summary>Result of "test connection": the JobManager's health and, when a gateway URL is given, its negotiated version.</summary>
 public sealed record FlinkConnectionTest(FlinkClusterHealth JobManager, int? GatewayVersion, string? GatewayError)
@@ -89,7 +95,7 @@ public sealed class FlinkClusterService
         await using (db)
         {
             var c = await FindAsync(db, id, tracking: false, ct);
-            return (new FlinkClusterInput { Name = c.Name, JobManagerUrl = c.JobManagerUrl, SqlGatewayUrl = c.SqlGatewayUrl }, c.HasAuthHeader);
+            return (new FlinkClusterInput { Name = c.Name, JobManagerUrl = c.JobManagerUrl, SqlGatewayUrl = c.SqlGatewayUrl, HistoryServerUrl = c.HistoryServerUrl }, c.HasAuthHeader);
         }
     }
 
@@ -101,6 +107,7 @@ public sealed class FlinkClusterService
             access.Require(WorkspaceRole.Admin, "register and edit Flink clusters");
             var cluster = new FlinkCluster(access.WorkspaceId, input.Name, input.JobManagerUrl, input.SqlGatewayUrl,
                 connections.Protect(input.AuthHeader), clock.GetUtcNow());
+            cluster.ChangeHistoryServer(input.HistoryServerUrl, cluster.CreatedAt);
             await EnsureUniqueNameAsync(db, cluster.Name, null, ct);
             db.Add(cluster);
             await db.SaveChangesAsync(ct);
@@ -119,6 +126,7 @@ public sealed class FlinkClusterService
             var cluster = await FindAsync(db, id, tracking: true, ct);
             var at = clock.GetUtcNow();
             cluster.Change(input.Name, input.JobManagerUrl, input.SqlGatewayUrl, at);
+            cluster.ChangeHistoryServer(input.HistoryServerUrl, at);
             if (input.RemoveAuthHeader)
             {
                 cluster.ChangeAuthHeader(null, at);
@@ -271,7 +279,10 @@ public sealed class FlinkClusterService
 
     private static FlinkClusterSummary Summary(FlinkCluster c, int tracked) => new(
         c.Id, c.Name, c.JobManagerUrl, c.SqlGatewayUrl, c.HasAuthHeader, c.HealthStatus, c.HealthCheckedAt, c.HealthLatencyMs, c.FlinkVersion,
-        c.TaskManagers, c.SlotsTotal, c.SlotsAvailable, c.JobsRunning, c.LastError, c.LastErrorAt, tracked);
+        c.TaskManagers, c.SlotsTotal, c.SlotsAvailable, c.JobsRunning, c.LastError, c.LastErrorAt, tracked)
+    {
+        HistoryServerUrl = c.HistoryServerUrl,
+    };
 
     private static async Task<FlinkCluster> FindAsync(AllDataDbContext db, Guid id, bool tracking, CancellationToken ct)
     {

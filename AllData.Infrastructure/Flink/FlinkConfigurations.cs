@@ -16,6 +16,7 @@ internal sealed class FlinkClusterConfiguration : IEntityTypeConfiguration<Flink
         builder.Property(c => c.Name).HasMaxLength(FlinkCluster.MaxNameLength);
         builder.Property(c => c.JobManagerUrl).HasMaxLength(FlinkCluster.MaxUrlLength);
         builder.Property(c => c.SqlGatewayUrl).HasMaxLength(FlinkCluster.MaxUrlLength);
+        builder.Property(c => c.HistoryServerUrl).HasMaxLength(FlinkCluster.MaxUrlLength);
         builder.Property(c => c.HealthStatus).HasConversion<string>().HasMaxLength(20);
         builder.Property(c => c.FlinkVersion).HasMaxLength(50);
         builder.Property(c => c.LastError).HasMaxLength(FlinkCluster.MaxErrorLength);

@@ -38,9 +38,9 @@ public sealed class FlinkJobManagerClient
     private readonly FlinkRestTransport transport;
     private readonly TimeProvider time;
 
-    internal FlinkJobManagerClient(HttpClient http, FlinkEndpoint endpoint, TimeProvider time)
+    internal FlinkJobManagerClient(HttpClient http, FlinkEndpoint endpoint, TimeProvider time, bool singleAttempt = false)
     {
-        transport = new FlinkRestTransport(http, endpoint);
+        transport = new FlinkRestTransport(http, endpoint) { SingleAttemptRequests = singleAttempt };
         this.time = time;
     }
 
@@ -88,7 +88,7 @@ public sealed class FlinkJobManagerClient
 
     /// <summary>Every job on the cluster in one call: what a tracker asks once per tick.</summary>
     public async Task<IReadOnlyList<FlinkJobSummary>> GetJobsOverviewAsync(CancellationToken ct) =>
-        [.. (await transport.SendAsync(HttpMethod.Get, "jobs/overview", null, Json.MultipleJobsDetailsWire, ct)).Jobs.Select(FlinkMapper.ToModel)];
+        (await transport.SendAsync(HttpMethod.Get, "jobs/overview", null, Json.MultipleJobsDetailsWire, ct)).ToModel();
 
     public async Task<FlinkJobDetails> GetJobAsync(FlinkJobId jobId, CancellationToken ct) =>
         (await transport.SendAsync(HttpMethod.Get, $"jobs/{jobId}", null, Json.JobDetailsInfoWire, ct)).ToModel();

@@ -43,9 +43,10 @@ internal sealed record DashboardFeaturesWire
     [JsonPropertyName("web-history")] public bool WebHistory { get; init; }
 }
 
+/// <summary>The overview's jobs stay raw here: each is read on its own, so one unreadable entry spoils only itself.</summary>
 internal sealed record MultipleJobsDetailsWire
 {
-    [JsonPropertyName("jobs")] public required IReadOnlyList<JobDetailsWire> Jobs { get; init; }
+    [JsonPropertyName("jobs")] public required IReadOnlyList<JsonElement> Jobs { get; init; }
 }
 
 /// <summary>One entry of <c>GET /jobs/overview</c>.</summary>
@@ -318,6 +319,7 @@ internal sealed record EmptyWire;
 [JsonSerializable(typeof(ClusterOverviewWire))]
 [JsonSerializable(typeof(DashboardConfigurationWire))]
 [JsonSerializable(typeof(MultipleJobsDetailsWire))]
+[JsonSerializable(typeof(JobDetailsWire))]
 [JsonSerializable(typeof(JobDetailsInfoWire))]
 [JsonSerializable(typeof(JobExceptionsWire))]
 [JsonSerializable(typeof(CheckpointingStatisticsWire))]

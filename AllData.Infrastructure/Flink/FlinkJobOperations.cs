@@ -172,6 +172,30 @@ public sealed class FlinkJobOperations
         return started.RunId;
     }
 
+    /// <summary>
+    /// Starts a new run of the ended run's version restored from one of the job's kept savepoints or checkpoints (the
+    /// operator picked it). Returns the new run. A live run is stopped first (stop with savepoint, or cancel).
+    /// </summary>
+    public async Task<Guid> RestoreAsync(Guid runId, Guid snapshotId, CancellationToken ct = default)
+    {
+        var (run, _) = await RequireRunAsync(runId, ct);
+        if (!run.IsFinal)
+        {
+            throw new DomainException("The run is still live: stop it with a savepoint (or restart from one) instead.");
+        }
+
+        string path;
+        var (db, _) = await appDb.ForWorkspaceAsync(ct);
+        await using (db)
+        {
+            path = await db.Set<FlinkSnapshot>().AsNoTracking().Where(s => s.Id == snapshotId && s.JobId == run.JobId).Select(s => s.Path).FirstOrDefaultAsync(ct)
+                   ?? throw new DomainException("That savepoint or checkpoint is not one of this job's.");
+        }
+
+        var started = await commands.StartAsync(new StartRunRequest(run.JobId, RunTrigger.Manual) { VersionId = run.JobVersionId, RestorePath = path }, ct);
+        return started.RunId;
+    }
+
     public async Task<IReadOnlyList<FlinkSavepointOperationView>> GetSavepointOperationsAsync(Guid runId, CancellationToken ct = default)
     {
         var (db, _) = await appDb.ForWorkspaceAsync(ct);

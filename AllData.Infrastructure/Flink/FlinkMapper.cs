@@ -15,7 +15,39 @@ internal static class FlinkMapper
 
     public static FlinkJobSummary ToModel(this JobDetailsWire w) => new(
         JobId(w.Jid), w.Name, State(w.State), Time(w.StartTime), Time(w.EndTime), TimeSpan.FromMilliseconds(Math.Max(0, w.Duration)),
-        Time(w.LastModification), w.Tasks ?? new Dictionary<string, int>());
+        Time(w.LastModification), w.Tasks ?? new Dictionary<string, int>())
+    {
+        RawState = w.State,
+    };
+
+    /// <summary>
+    /// The overview's jobs, each read on its own: an entry without a readable job id is skipped (it belongs to no run; a run
+    /// whose job it was looks its job up directly), an entry whose other fields are unreadable keeps its id with a null state.
+    /// </summary>
+    public static IReadOnlyList<FlinkJobSummary> ToModel(this MultipleJobsDetailsWire w)
+    {
+        var jobs = new List<FlinkJobSummary>(w.Jobs.Count);
+        foreach (var entry in w.Jobs)
+        {
+            if (entry.ValueKind != JsonValueKind.Object || !entry.TryGetProperty("jid", out var jid) || jid.ValueKind != JsonValueKind.String
+                || !FlinkJobId.TryParse(jid.GetString(), out var id))
+            {
+                continue;
+            }
+
+            try
+            {
+                jobs.Add(entry.Deserialize(FlinkJobManagerJson.Default.JobDetailsWire)!.ToModel());
+            }
+            catch (Exception e) when (e is JsonException or FlinkProtocolException or InvalidOperationException)
+            {
+                var raw = entry.TryGetProperty("state", out var state) ? state.ToString() : "(no state)";
+                jobs.Add(new FlinkJobSummary(id, string.Empty, null, null, null, TimeSpan.Zero, null, new Dictionary<string, int>()) { RawState = raw });
+            }
+        }
+
+        return jobs;
+    }
 
     public static FlinkJobDetails ToModel(this JobDetailsInfoWire w) => new(
         JobId(w.Jid), w.Name, State(w.State), w.JobType, w.IsStoppable, Time(w.StartTime), Time(w.EndTime),
@@ -25,7 +57,10 @@ internal static class FlinkMapper
             .ToDictionary(t => FlinkJobStates.ParseWireName(t.Key), t => DateTimeOffset.FromUnixTimeMilliseconds(t.Value)),
         [.. (w.Vertices ?? []).Select(v => new FlinkJobVertex(
             v.Id, v.Name, v.Parallelism, v.Status, v.Metrics?.ReadRecords ?? 0, v.Metrics?.WriteRecords ?? 0,
-            v.Metrics?.ReadBytes ?? 0, v.Metrics?.WriteBytes ?? 0))]);
+            v.Metrics?.ReadBytes ?? 0, v.Metrics?.WriteBytes ?? 0))])
+    {
+        RawState = w.State,
+    };
 
     public static FlinkJobExceptions ToModel(this JobExceptionsWire w) => new(
         [.. (w.ExceptionHistory?.Entries ?? []).Select(e => new FlinkJobException(
@@ -145,8 +180,8 @@ internal static class FlinkMapper
     private static FlinkJobId JobId(string wire) =>
         FlinkJobId.TryParse(wire, out var id) ? id : throw new FlinkProtocolException($"'{wire}' is not a Flink job id.");
 
-    private static FlinkJobState State(string wire) =>
-        FlinkJobStates.TryParseWireName(wire, out var state) ? state : throw new FlinkProtocolException($"'{wire}' is not a Flink job status.");
+    /// <summary>A job state, or null for one AllData does not know: that job is Unknown, never the others.</summary>
+    private static FlinkJobState? State(string wire) => FlinkJobStates.TryParseWireName(wire, out var state) ? state : null;
 
     /// <summary>Flink's epoch-millisecond times use -1 (and 0) for "not yet".</summary>
     private static DateTimeOffset? Time(long epochMilliseconds) =>

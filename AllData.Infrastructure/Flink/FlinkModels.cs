@@ -24,17 +24,28 @@ public sealed record FlinkClusterOverview(
 
 public sealed record FlinkDashboardConfig(string? FlinkVersion, string? FlinkRevision, TimeSpan RefreshInterval, string? TimezoneName);
 
+/// <summary>
+/// One job of <c>/jobs/overview</c>. <see cref="State"/> is null when Flink sent a state AllData does not know (a newer Flink's
+/// state, or garbage): <see cref="RawState"/> is what it sent. One such job never makes the other jobs unreadable.
+/// </summary>
 public sealed record FlinkJobSummary(
-    FlinkJobId Id, string Name, FlinkJobState State, DateTimeOffset? StartTime, DateTimeOffset? EndTime,
-    TimeSpan Duration, DateTimeOffset? LastModification, IReadOnlyDictionary<string, int> TaskCounts);
+    FlinkJobId Id, string Name, FlinkJobState? State, DateTimeOffset? StartTime, DateTimeOffset? EndTime,
+    TimeSpan Duration, DateTimeOffset? LastModification, IReadOnlyDictionary<string, int> TaskCounts)
+{
+    public string RawState { get; init; } = State?.ToWireName() ?? string.Empty;
+}
 
 public sealed record FlinkJobVertex(
     string Id, string Name, int Parallelism, string? Status, long RecordsIn, long RecordsOut, long BytesIn, long BytesOut);
 
+/// <summary>A job's details; <see cref="State"/> is null for a state AllData does not know (<see cref="RawState"/> holds it).</summary>
 public sealed record FlinkJobDetails(
-    FlinkJobId Id, string Name, FlinkJobState State, string? JobType, bool IsStoppable, DateTimeOffset? StartTime,
+    FlinkJobId Id, string Name, FlinkJobState? State, string? JobType, bool IsStoppable, DateTimeOffset? StartTime,
     DateTimeOffset? EndTime, TimeSpan Duration, IReadOnlyDictionary<FlinkJobState, DateTimeOffset> StateEnteredAt,
-    IReadOnlyList<FlinkJobVertex> Vertices);
+    IReadOnlyList<FlinkJobVertex> Vertices)
+{
+    public string RawState { get; init; } = State?.ToWireName() ?? string.Empty;
+}
 
 public sealed record FlinkJobException(
     string ExceptionName, string? StackTrace, DateTimeOffset? Timestamp, string? TaskName, string? Endpoint, string? TaskManagerId);

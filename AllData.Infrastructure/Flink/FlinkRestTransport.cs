@@ -13,9 +13,15 @@ namespace AllData.Infrastructure.Flink;
 /// </summary>
 internal sealed class FlinkRestTransport(HttpClient http, FlinkEndpoint endpoint)
 {
+    /// <summary>Request option read by the resilience pipeline: true means "do not retry this request".</summary>
+    public static readonly HttpRequestOptionsKey<bool> SingleAttempt = new("AllData.Flink.SingleAttempt");
+
     private static readonly JsonTypeInfo<FlinkErrorBody> ErrorBodyType = FlinkJobManagerJson.Default.FlinkErrorBody;
 
     public FlinkEndpoint Endpoint { get; } = endpoint;
+
+    /// <summary>Whether every request is sent once, never retried (see <see cref="SingleAttempt"/>).</summary>
+    public bool SingleAttemptRequests { get; init; }
 
     public async Task<T> SendAsync<T>(HttpMethod method, string path, HttpContent? content, JsonTypeInfo<T> type, CancellationToken ct)
     {
@@ -55,6 +61,11 @@ internal sealed class FlinkRestTransport(HttpClient http, FlinkEndpoint endpoint
         if (Endpoint.AuthorizationHeader is { Length: > 0 } auth)
         {
             message.Headers.TryAddWithoutValidation("Authorization", auth);
+        }
+
+        if (SingleAttemptRequests)
+        {
+            message.Options.Set(SingleAttempt, true);
         }
 
         HttpResponseMessage response;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
+using Polly;
 
 namespace AllData.Infrastructure.Flink;
 
@@ -34,8 +35,10 @@ public sealed class FlinkClientFactory(IHttpClientFactory httpClients, TimeProvi
     internal const string JobManagerClientName = "flink-jobmanager";
     internal const string SqlGatewayClientName = "flink-sql-gateway";
 
-    public FlinkJobManagerClient CreateJobManagerClient(FlinkEndpoint endpoint) =>
-        new(httpClients.CreateClient(JobManagerClientName), endpoint, time);
+    /// <param name="endpoint">The JobManager (or a History Server, which serves the same paths for archived jobs).</param>
+    /// <param name="singleAttempt">Every request of this client is made once: no retries by the resilience pipeline.</param>
+    public FlinkJobManagerClient CreateJobManagerClient(FlinkEndpoint endpoint, bool singleAttempt = false) =>
+        new(httpClients.CreateClient(JobManagerClientName), endpoint, time, singleAttempt);
 
     public FlinkSqlGatewayClient CreateSqlGatewayClient(FlinkEndpoint endpoint) =>
         new(httpClients.CreateClient(SqlGatewayClientName), endpoint, time);
@@ -77,6 +80,13 @@ public static class FlinkSetup
         o.TotalRequestTimeout.Timeout = flink.TotalTimeout;
         o.Retry.MaxRetryAttempts = Math.Max(1, flink.MaxRetries);
         o.Retry.Delay = flink.RetryBaseDelay;
+
+        // A request marked single-attempt (the tracker's polls) is never retried: the next tick is its retry.
+        var shouldHandle = o.Retry.ShouldHandle;
+        o.Retry.ShouldHandle = args =>
+            args.Context.GetRequestMessage() is { } request && request.Options.TryGetValue(FlinkRestTransport.SingleAttempt, out var single) && single
+                ? ValueTask.FromResult(false)
+                : shouldHandle(args);
 
         // The circuit breaker's sampling window must be at least twice the attempt timeout.
         o.CircuitBreaker.SamplingDuration = TimeSpan.FromTicks(Math.Max(o.CircuitBreaker.SamplingDuration.Ticks, 2 * flink.AttemptTimeout.Ticks));

@@ -89,6 +89,10 @@ public sealed class AppFixture : IAsyncLifetime
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
             builder.UseSetting("AllData:CreateDemoWarehouse", "false");
             builder.UseSetting("Flink:Tracker:HealthInterval", "00:00:01");
+            builder.UseSetting("Flink:Tracker:ClusterRefreshInterval", "00:00:01");
+            builder.UseSetting("Flink:Tracker:Interval", "00:00:00.500");
+            builder.UseSetting("Flink:Tracker:SavepointPollInterval", "00:00:00.500");
+            builder.UseSetting("Flink:Tracker:SavepointTimeout", "00:00:08");
             builder.UseSetting("Flink:Jars:Directory", Path.Combine(Path.GetTempPath(), "alldata-e2e-jars-" + Guid.NewGuid().ToString("N")[..8]));
         }
     }

@@ -509,6 +509,11 @@ namespace AllData.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(20)")
                         .HasColumnName("health_status");
 
+                    b.Property<string>("HistoryServerUrl")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("history_server_url");
+
                     b.Property<string>("JobManagerUrl")
                         .IsRequired()
                         .HasMaxLength(500)

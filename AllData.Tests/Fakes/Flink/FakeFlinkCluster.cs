@@ -16,21 +16,37 @@ public sealed class FakeFlinkCluster : IAsyncDisposable
 
     public FakeSqlGateway SqlGateway { get; }
 
-    /// <summary>Every spec violation of both endpoints.</summary>
-    public IReadOnlyList<string> Violations => [.. JobManager.Violations, .. SqlGateway.Violations];
+    /// <summary>The cluster's History Server, archiving every job that ends; null unless started with one.</summary>
+    public FakeHistoryServer? HistoryServer { get; private set; }
+
+    /// <summary>Every spec violation of all endpoints.</summary>
+    public IReadOnlyList<string> Violations => [.. JobManager.Violations, .. SqlGateway.Violations, .. HistoryServer?.Violations ?? []];
 
     /// <param name="release">Whose specs to serve and check.</param>
     /// <param name="time">Clock of job timestamps (a FakeTimeProvider for tests that control time).</param>
-    public static async Task<FakeFlinkCluster> StartAsync(FlinkRelease release = FlinkRelease.Master, TimeProvider? time = null)
+    /// <param name="historyServer">Whether a History Server archives the jobs that end.</param>
+    public static async Task<FakeFlinkCluster> StartAsync(FlinkRelease release = FlinkRelease.Master, TimeProvider? time = null, bool historyServer = false)
     {
         var cluster = new FakeFlinkCluster(FlinkSpecSet.For(release), time ?? TimeProvider.System);
         await cluster.JobManager.StartAsync();
         await cluster.SqlGateway.StartAsync();
+        if (historyServer)
+        {
+            cluster.HistoryServer = new FakeHistoryServer(cluster.JobManager) { Time = cluster.JobManager.Time };
+            cluster.JobManager.ArchiveTo = cluster.HistoryServer;
+            await cluster.HistoryServer.StartAsync();
+        }
+
         return cluster;
     }
 
     public async ValueTask DisposeAsync()
     {
+        if (HistoryServer is not null)
+        {
+            await HistoryServer.DisposeAsync();
+        }
+
         await SqlGateway.DisposeAsync();
         await JobManager.DisposeAsync();
     }

@@ -35,6 +35,15 @@ public sealed class FakeFlinkJob
 
     public FlinkJobState State { get; private set; }
 
+    /// <summary>A state string sent instead of <see cref="State"/> (a newer Flink's state, or garbage); cleared by <see cref="MoveTo"/>.</summary>
+    public string? ReportedState { get; private set; }
+
+    /// <summary>What the REST API sends as the job's state.</summary>
+    public string WireState => ReportedState ?? State.ToWireName();
+
+    /// <summary>Called when the job reaches a globally terminal state (the JobManager archives it for a History Server).</summary>
+    internal Action<FakeFlinkJob>? Ended { get; set; }
+
     public long StartTime { get; }
 
     public long EndTime { get; private set; } = -1;
@@ -92,9 +101,13 @@ public sealed class FakeFlinkJob
         return true;
     }
 
+    /// <summary>From now on the REST API reports <paramref name="rawState"/> as this job's state, as a Flink AllData does not know would.</summary>
+    public void ReportState(string rawState) => ReportedState = rawState;
+
     public void MoveTo(FlinkJobState state, string? failure = null)
     {
         State = state;
+        ReportedState = null;
         LastModification = Now;
         timestamps[state] = LastModification;
         if (state.IsGloballyTerminal())
@@ -109,6 +122,11 @@ public sealed class FakeFlinkJob
                 $"java.lang.RuntimeException: {failure ?? "Source failed"}\n\tat com.example.Source.run(Source.java:42)",
                 LastModification,
                 Vertices[0].Name));
+        }
+
+        if (state.IsGloballyTerminal())
+        {
+            Ended?.Invoke(this);
         }
     }
 

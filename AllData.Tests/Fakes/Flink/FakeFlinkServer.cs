@@ -31,6 +31,9 @@ public sealed record FakeUpload(string FileName, string? ContentType, byte[] Con
 
 public sealed record FakeResponse(int Status, JsonNode? Json = null, string? Text = null)
 {
+    /// <summary>Deliberately outside the spec (a state a newer Flink sends): the fake's answer check skips it.</summary>
+    public bool OffSpec { get; init; }
+
     public static FakeResponse Ok(JsonNode json) => new(200, json);
 
     public static FakeResponse Accepted(JsonNode json) => new(202, json);
@@ -75,6 +78,9 @@ public abstract class FakeFlinkServer(FlinkSpecSet specs) : IAsyncDisposable
     /// </summary>
     public bool CheckAnswers { get; set; } = true;
 
+    /// <summary>Called with the operation key before a valid request is answered (a test advancing its clock "during" a call).</summary>
+    public Action<string>? BeforeAnswer { get; set; }
+
     /// <summary>When set, requests without exactly this <c>Authorization</c> header get 401.</summary>
     public string? RequiredAuthorization { get; set; }
 
@@ -90,6 +96,9 @@ public abstract class FakeFlinkServer(FlinkSpecSet specs) : IAsyncDisposable
 
     /// <summary>The next requests to the operation answer only after <paramref name="delay"/>.</summary>
     public void DelayNext(string operationKey, TimeSpan delay, int times = 1) => faults.Enqueue(new Fault(operationKey, FaultKind.Delay, times, delay));
+
+    /// <summary>The next requests to the operation are cut off without an answer (the connection is reset), as a dying server does.</summary>
+    public void DropNext(string operationKey, int times = 1) => faults.Enqueue(new Fault(operationKey, FaultKind.Drop, times, TimeSpan.Zero));
 
     /// <summary>The next requests to the operation answer 200 with a body that is not JSON.</summary>
     public void MalformNext(string operationKey, int times = 1) => faults.Enqueue(new Fault(operationKey, FaultKind.Malformed, times, TimeSpan.Zero));
@@ -200,10 +209,14 @@ public abstract class FakeFlinkServer(FlinkSpecSet specs) : IAsyncDisposable
             return;
         }
 
+        BeforeAnswer?.Invoke(operation.Key);
         switch (TakeFault(operation.Key))
         {
             case { Kind: FaultKind.InternalError }:
                 await WriteAsync(context, FakeResponse.InternalError("java.lang.RuntimeException: injected fault"));
+                return;
+            case { Kind: FaultKind.Drop }:
+                context.Abort();
                 return;
             case { Kind: FaultKind.Malformed }:
                 context.Response.ContentType = "application/json; charset=UTF-8";
@@ -224,7 +237,7 @@ public abstract class FakeFlinkServer(FlinkSpecSet specs) : IAsyncDisposable
 
         var request = new FakeRequest(method, path, operation, spec, pathValues, query, json, upload, version);
         var response = await HandleAsync(request, context.RequestAborted);
-        foreach (var problem in CheckAnswers ? ValidateResponse(operation, spec, response) : [])
+        foreach (var problem in CheckAnswers && !response.OffSpec ? ValidateResponse(operation, spec, response) : [])
         {
             Violation($"answer to {method} {raw} ({spec.Title}): {problem}");
         }
@@ -391,6 +404,7 @@ public abstract class FakeFlinkServer(FlinkSpecSet specs) : IAsyncDisposable
         InternalError,
         Delay,
         Malformed,
+        Drop,
     }
 
     private sealed class Fault(string operationKey, FaultKind kind, int times, TimeSpan delay)

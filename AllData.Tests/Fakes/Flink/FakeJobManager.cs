@@ -50,13 +50,42 @@ public sealed class FakeJobManager(FlinkSpecSet specs) : FakeFlinkServer(specs)
 
     public FakeFlinkJob this[string jobId] => jobs[jobId];
 
+    /// <summary>
+    /// Flink's <c>jobstore.expiration-time</c>: a job that ended longer ago is dropped (gone from the overview, 404 on look-ups).
+    /// Null (the fake's default) keeps ended jobs forever; real Flink drops them after an hour.
+    /// </summary>
+    public TimeSpan? JobStoreExpiration { get; set; }
+
+    /// <summary>Where ended jobs are archived (<c>jobmanager.archive.fs.dir</c> read by a History Server); null: none.</summary>
+    public FakeHistoryServer? ArchiveTo { get; set; }
+
     public FakeFlinkJob AddJob(string name, FlinkJobState state = FlinkJobState.Running, string? jobId = null)
     {
         var job = new FakeFlinkJob(jobId ?? Guid.NewGuid().ToString("N"), name, Time, state);
+        job.Ended = j => ArchiveTo?.Archive(j);
         return jobs.TryAdd(job.Id, job) ? job : throw new InvalidOperationException($"Job {job.Id} exists.");
     }
 
     public bool RemoveJob(string jobId) => jobs.TryRemove(jobId, out _);
+
+    /// <summary>Drops every ended job at once, as the job store does once their expiration time has passed.</summary>
+    public int ForgetEndedJobs() => jobs.Values.Where(j => j.State.IsGloballyTerminal()).Count(j => jobs.TryRemove(j.Id, out _));
+
+    /// <summary>
+    /// Restarts the JobManager. Without high availability it forgets every job, running or ended (their tasks are lost with it);
+    /// with it, the jobs are recovered.
+    /// </summary>
+    public async Task RestartAsync(bool highAvailability = false)
+    {
+        await StopAsync();
+        if (!highAvailability)
+        {
+            jobs.Clear();
+            savepoints.Clear();
+        }
+
+        await StartAsync();
+    }
 
     /// <summary>Advances every scripted job by one state; returns how many moved.</summary>
     public int Advance() => jobs.Values.Count(j => j.Advance());
@@ -64,12 +93,47 @@ public sealed class FakeJobManager(FlinkSpecSet specs) : FakeFlinkServer(specs)
     protected override (SpecDocument? Spec, string Path, int Version) SelectSpec(string rawPath) =>
         (Specs.Dispatcher, rawPath.StartsWith("/v1/", StringComparison.Ordinal) ? rawPath[3..] : rawPath, 1);
 
-    protected override Task<FakeResponse> HandleAsync(FakeRequest r, CancellationToken ct) => Task.FromResult(r.Operation.Key switch
+    protected override Task<FakeResponse> HandleAsync(FakeRequest r, CancellationToken ct)
+    {
+        ExpireEndedJobs();
+        return Task.FromResult(Answer(r));
+    }
+
+    /// <summary>The jobs as <c>GET /jobs/overview</c> lists them; off-spec when a job reports a state outside the spec's enum.</summary>
+    internal FakeResponse JobsOverview(IEnumerable<FakeFlinkJob> listed)
+    {
+        var list = listed.OrderBy(j => j.StartTime).ToList();
+        return FakeResponse.Ok(new JsonObject { ["jobs"] = new JsonArray([.. list.Select(JobSummary)]) }) with { OffSpec = list.Any(j => j.ReportedState is not null) };
+    }
+
+    internal FakeResponse JobDetailsOf(FakeFlinkJob j) => FakeResponse.Ok(JobDetails(j)) with { OffSpec = j.ReportedState is not null };
+
+    internal static JsonObject ExceptionsOf(FakeFlinkJob j, IReadOnlyDictionary<string, string> query) => Exceptions(j, query);
+
+    internal static JsonObject CheckpointsOf(FakeFlinkJob j) => Checkpoints(j);
+
+    internal JsonObject ConfigBody() => Config();
+
+    private void ExpireEndedJobs()
+    {
+        if (JobStoreExpiration is not { } expiration)
+        {
+            return;
+        }
+
+        var cutoff = Time.GetUtcNow().ToUnixTimeMilliseconds() - (long)expiration.TotalMilliseconds;
+        foreach (var job in jobs.Values.Where(j => j.State.IsGloballyTerminal() && j.EndTime > 0 && j.EndTime <= cutoff))
+        {
+            jobs.TryRemove(job.Id, out _);
+        }
+    }
+
+    private FakeResponse Answer(FakeRequest r) => r.Operation.Key switch
     {
         "GET /overview" => FakeResponse.Ok(Overview()),
         "GET /config" => FakeResponse.Ok(Config()),
-        "GET /jobs/overview" => FakeResponse.Ok(new JsonObject { ["jobs"] = new JsonArray([.. jobs.Values.OrderBy(j => j.StartTime).Select(JobSummary)]) }),
-        "GET /jobs/{jobid}" => WithJob(r, j => FakeResponse.Ok(JobDetails(j))),
+        "GET /jobs/overview" => JobsOverview(jobs.Values),
+        "GET /jobs/{jobid}" => WithJob(r, JobDetailsOf),
         "PATCH /jobs/{jobid}" => WithJob(r, Cancel),
         "GET /jobs/{jobid}/exceptions" => WithJob(r, j => FakeResponse.Ok(Exceptions(j, r.Query))),
         "GET /jobs/{jobid}/checkpoints" => WithJob(r, j => FakeResponse.Ok(Checkpoints(j))),
@@ -94,7 +158,7 @@ public sealed class FakeJobManager(FlinkSpecSet specs) : FakeFlinkServer(specs)
         "GET /taskmanagers/{taskmanagerid}/stdout" => WithTaskManager(r, () => LogFile(TaskManagerLogFiles, "taskmanager.out")),
         "GET /taskmanagers/{taskmanagerid}/logs/{filename}" => WithTaskManager(r, () => LogFile(TaskManagerLogFiles, r.PathValues["filename"])),
         _ => FakeResponse.Error(501, $"The fake JobManager does not serve {r.Operation.Key}."),
-    });
+    };
 
     private FakeResponse WithJob(FakeRequest r, Func<FakeFlinkJob, FakeResponse> answer) =>
         jobs.TryGetValue(r.PathValues["jobid"], out var job)
@@ -137,7 +201,7 @@ public sealed class FakeJobManager(FlinkSpecSet specs) : FakeFlinkServer(specs)
     {
         ["jid"] = j.Id,
         ["name"] = j.Name,
-        ["state"] = j.State.ToWireName(),
+        ["state"] = j.WireState,
         ["start-time"] = j.StartTime,
         ["end-time"] = j.EndTime,
         ["duration"] = Duration(j),
@@ -150,7 +214,7 @@ public sealed class FakeJobManager(FlinkSpecSet specs) : FakeFlinkServer(specs)
         ["jid"] = j.Id,
         ["name"] = j.Name,
         ["isStoppable"] = false,
-        ["state"] = j.State.ToWireName(),
+        ["state"] = j.WireState,
         ["job-type"] = "STREAMING",
         ["start-time"] = j.StartTime,
         ["end-time"] = j.EndTime,

@@ -21,6 +21,9 @@ public sealed partial class FakeSqlGateway(FlinkSpecSet specs, FakeJobManager jo
     public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Sessions =>
         sessions.ToDictionary(s => s.Key, s => (IReadOnlyDictionary<string, string>)s.Value.Properties);
 
+    /// <summary>The properties of every session ever opened, in order (kept after the session is closed).</summary>
+    public ConcurrentQueue<IReadOnlyDictionary<string, string>> OpenedSessions { get; } = new();
+
     /// <summary>
     /// The API versions this gateway serves; defaults to every version of the release. Limit it to play an older gateway
     /// (<c>[1]</c> = Flink 1.16, <c>[1, 2]</c> = 1.17–1.19).
@@ -110,6 +113,7 @@ public sealed partial class FakeSqlGateway(FlinkSpecSet specs, FakeJobManager jo
         }
 
         sessions[handle] = new Session(handle, properties);
+        OpenedSessions.Enqueue(properties);
         return FakeResponse.Ok(new JsonObject { ["sessionHandle"] = handle });
     }
 

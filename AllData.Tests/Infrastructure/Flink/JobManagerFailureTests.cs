@@ -141,10 +141,10 @@ public sealed class JobManagerFailureTests
         h.FakeJobManager.AddJob("orders").Script(
             FlinkJobState.Failing, FlinkJobState.Restarting, FlinkJobState.Running, FlinkJobState.Failing, FlinkJobState.Failed);
 
-        List<RunStatus> seen = [(await h.JobManager.GetJobsOverviewAsync(h.Ct)).Single().State.ToRunStatus()];
+        List<RunStatus> seen = [(await h.JobManager.GetJobsOverviewAsync(h.Ct)).Single().State!.Value.ToRunStatus()];
         while (h.FakeJobManager.Advance() > 0)
         {
-            seen.Add((await h.JobManager.GetJobsOverviewAsync(h.Ct)).Single().State.ToRunStatus());
+            seen.Add((await h.JobManager.GetJobsOverviewAsync(h.Ct)).Single().State!.Value.ToRunStatus());
         }
 
         Assert.Equal(

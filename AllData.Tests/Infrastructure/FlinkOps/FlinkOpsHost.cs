@@ -46,7 +46,8 @@ internal sealed class FlinkOpsHost : IAsyncDisposable
 
     public CancellationToken Ct { get; } = new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token;
 
-    public static async Task<FlinkOpsHost> StartAsync(DatabaseFixture database, Action<FlinkTrackerOptions>? tracker = null, FakeFlinkCluster? flink = null)
+    public static async Task<FlinkOpsHost> StartAsync(
+        DatabaseFixture database, Action<FlinkTrackerOptions>? tracker = null, FakeFlinkCluster? flink = null, Action<FlinkClientOptions>? client = null)
     {
         flink ??= await FakeFlinkCluster.StartAsync(FlinkRelease.Flink2_0);
         var configuration = new ConfigurationBuilder()
@@ -62,6 +63,7 @@ internal sealed class FlinkOpsHost : IAsyncDisposable
             o.MaxRetries = 1;
             o.AttemptTimeout = TimeSpan.FromSeconds(3);
             o.TotalTimeout = TimeSpan.FromSeconds(6);
+            client?.Invoke(o);
         });
         services.Configure<FlinkTrackerOptions>(o =>
         {
@@ -90,6 +92,15 @@ internal sealed class FlinkOpsHost : IAsyncDisposable
 
     public ClusterTracker CreateTracker() =>
         Get<FlinkTrackerSupervisor>().CreateTracker(Get<FlinkClusterConnections>().TargetOf(LoadCluster()));
+
+    /// <summary>A tracker on its own clock and options (for tests of its loop's timing).</summary>
+    public ClusterTracker CreateTracker(TimeProvider clock, Action<FlinkTrackerOptions> options)
+    {
+        var o = new FlinkTrackerOptions();
+        options(o);
+        return new ClusterTracker(Get<FlinkClusterConnections>().TargetOf(LoadCluster()), Get<IDbContextFactory<AllDataDbContext>>(),
+            Get<AdvisoryLocks>(), Get<FlinkClusterConnections>(), Get<RunRecorder>(), clock, o, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+    }
 
     /// <summary>A Flink SQL job on the host's cluster with <paramref name="sql"/> as its draft and published version 1.</summary>
     public async Task<(Guid JobId, Guid VersionId)> CreateSqlJobAsync(string sql, Func<FlinkJobSettings, FlinkJobSettings>? settings = null, string name = "orders_enriched",
@@ -152,6 +163,7 @@ internal sealed class FlinkOpsHost : IAsyncDisposable
             Name = "fake",
             JobManagerUrl = Flink.JobManager.BaseUrl.ToString(),
             SqlGatewayUrl = Flink.SqlGateway.BaseUrl.ToString(),
+            HistoryServerUrl = Flink.HistoryServer?.BaseUrl.ToString(),
         }, Ct));
     }
 }

@@ -180,7 +180,7 @@ public sealed class FlinkTrackingTests(DatabaseFixture database) : IClassFixture
     }
 
     [Fact]
-    public async Task Job_missing_from_the_overview_is_looked_up_before_it_is_marked_failed()
+    public async Task Job_missing_from_the_overview_is_looked_up_and_a_404_makes_it_unknown_never_failed()
     {
         await using var host = await FlinkOpsHost.StartAsync(database);
         var (jobId, versionId) = await host.CreateSqlJobAsync(Script);
@@ -195,8 +195,9 @@ public sealed class FlinkTrackingTests(DatabaseFixture database) : IClassFixture
 
         Assert.Equal(1, host.Flink.JobManager.RequestCount("GET /jobs/{jobid}"));
         var run = await host.RunAsync(runId);
-        Assert.Equal(RunStatus.Failed, run.Status);
-        Assert.Equal(ClusterTracker.VanishedReason, run.ErrorMessage);
+        Assert.Equal(RunStatus.Unknown, run.Status);
+        Assert.StartsWith(ClusterTracker.ForgottenReason, run.History.OrderBy(h => h.At).Last().Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain(run.History, h => h.To is RunStatus.Failed or RunStatus.Finished);
     }
 
     [Fact]

@@ -1,5 +1,8 @@
+using AllData.Domain.Common;
+using AllData.Domain.Flink;
 using AllData.Domain.Identity;
 using AllData.Domain.Operations;
+using AllData.Infrastructure.Flink;
 using AllData.Infrastructure.Identity;
 using AllData.Infrastructure.Operations;
 using AllData.Web.Components.Shared;
@@ -43,6 +46,11 @@ public sealed partial class RunsGrid
     private List<RunListItem> Cancelable => [.. _selected.Where(r => !r.Status.IsFinal())];
 
     private bool CanCancel => RendererInfo.IsInteractive && Cancelable.Count > 0;
+
+    /// <summary>Selected Flink runs whose job is RUNNING: the only ones Flink takes a savepoint of.</summary>
+    private List<RunListItem> Savepointable => [.. _selected.Where(r => r.Engine != RunEngine.DatabaseSql && r.Status == RunStatus.Running && r.FlinkJobId is not null)];
+
+    private bool CanSavepoint => RendererInfo.IsInteractive && !_savepointing && Savepointable.Count > 0;
 
     public Task ReloadAsync() => _grid?.ReloadServerData() ?? Task.CompletedTask;
 
@@ -128,6 +136,42 @@ public sealed partial class RunsGrid
     {
         JobId = null;
         return ReloadAsync();
+    }
+
+    private bool _savepointing;
+
+    [Inject]
+    private FlinkJobOperations Flink { get; set; } = default!;
+
+    /// <summary>Triggers a savepoint of every selected running Flink job at once, then says how they ended.</summary>
+    private async Task SavepointSelectedAsync()
+    {
+        var runs = Savepointable;
+        var confirmed = await Dialogs.ShowMessageBoxAsync(T["Savepoint runs"], T["Take a savepoint of {0} running Flink job(s)? The jobs keep running.", runs.Count],
+            yesText: T["Take savepoints"], cancelText: T["Cancel"]);
+        if (confirmed != true)
+        {
+            return;
+        }
+
+        _savepointing = true;
+        Snackbar.Add(T["Savepoints of {0} run(s) started; each run's page shows its progress.", runs.Count], Severity.Info);
+        var outcomes = await Task.WhenAll(runs.Select(async run =>
+        {
+            try
+            {
+                return (await Flink.TriggerSavepointAsync(run.Id, CancellationToken.None)).Status == FlinkSavepointOperationStatus.Completed;
+            }
+            catch (Exception e) when (e is DomainException or UnauthorizedAccessException or FlinkClientException)
+            {
+                return false;
+            }
+        }));
+        _savepointing = false;
+        var completed = outcomes.Count(ok => ok);
+        Snackbar.Add(T["Savepoints: {0} completed, {1} failed or timed out.", completed, outcomes.Length - completed],
+            completed == outcomes.Length ? Severity.Success : Severity.Warning);
+        StateHasChanged();
     }
 
     private async Task CancelSelectedAsync()
