@@ -1,4 +1,6 @@
+using AllData.Infrastructure.Sources.MySql;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace AllData.Infrastructure.Catalog;
 
@@ -8,7 +10,8 @@ public static class CatalogSetup
     public static IServiceCollection AddAllDataCatalog(this IServiceCollection services)
     {
         services.AddSingleton<DataSourceSecrets>();
-        services.AddSingleton<ICatalogReader, PostgresCatalogReader>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ICatalogReader, PostgresCatalogReader>());
+        services.AddMySqlSources();
         services.AddSingleton<CatalogReaders>();
         services.AddScoped<CatalogSyncService>();
         services.AddScoped<DataSourceService>();

@@ -44,6 +44,7 @@ internal sealed class RunOrchestrator(
         Job job;
         JobVersion? version = null;
         ResolvedVariables resolved;
+        SqlDialect dialect;
         await using (var db = await factory.CreateDbContextAsync(ct))
         {
             db.WorkspaceId = workspaceId;
@@ -55,6 +56,7 @@ internal sealed class RunOrchestrator(
                           ?? throw new DomainException("That version does not exist.");
             }
 
+            dialect = await JobDialect.ResolveAsync(db, job, version?.SettingsJson ?? job.SettingsSnapshot(), ct);
             var workspaceVariables = await db.Set<WorkspaceVariable>().AsNoTracking().ToListAsync(ct);
             resolved = secrets.Resolve(workspaceVariables, version?.Variables ?? job.Variables);
         }
@@ -71,7 +73,7 @@ internal sealed class RunOrchestrator(
         RunContext context;
         try
         {
-            var script = SqlScript.Parse(text, job.Type.Dialect());
+            var script = SqlScript.Parse(text, dialect);
             var chosen = range is null ? script.Statements
                 : range.End > range.Start ? script.StatementsIn(range.Start, range.End)
                 : script.StatementAt(range.Start) is { } one ? [one] : [];

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AllData.Domain.Catalog;
 using AllData.Domain.Common;
 using AllData.Domain.Identity;
 using AllData.Domain.Jobs;
@@ -24,8 +25,8 @@ public sealed record PlanNode(
 
 public sealed record ExplainResult(PlanNode Root, double? PlanningTime, double? ExecutionTime, string Json);
 
-/// <summary>EXPLAIN (FORMAT JSON) of one statement on the job's data source; ANALYZE runs it inside a rolled-back transaction.</summary>
-internal sealed class ExplainService(AppDb appDb, VariableSecrets secrets, DatabaseSqlJobEngine databaseEngine)
+/// <summary>EXPLAIN of one statement on the job's data source, by the source kind's <see cref="IPlanExplainer"/>.</summary>
+internal sealed class ExplainService(AppDb appDb, VariableSecrets secrets, DatabaseSqlJobEngine databaseEngine, DatabaseSqlEngines engines)
 {
     /// <param name="text">The editor's text (maybe unsaved).</param>
     /// <param name="offset">The statement at this offset is explained.</param>
@@ -43,7 +44,8 @@ internal sealed class ExplainService(AppDb appDb, VariableSecrets secrets, Datab
         }
 
         var resolved = secrets.Resolve(await db.Set<WorkspaceVariable>().AsNoTracking().ToListAsync(ct), jobVariables ?? job.Variables);
-        var script = SqlScript.Parse(text, SqlDialect.PostgreSql);
+        var target = await databaseEngine.TargetAsync(access.WorkspaceId, dataSourceId, ct);
+        var script = SqlScript.Parse(text, target.Kind.Dialect());
         var statement = script.StatementAt(offset) ?? script.Statements.LastOrDefault(s => s.StartOffset <= offset)
                         ?? throw new DomainException("Put the cursor in the statement to explain.");
         if (statement.Kind is not (SqlStatementKind.Query or SqlStatementKind.Dml))
@@ -52,7 +54,17 @@ internal sealed class ExplainService(AppDb appDb, VariableSecrets secrets, Datab
         }
 
         var sql = script.Substitute([statement], resolved.Values)[0].Text.TrimEnd().TrimEnd(';');
-        var connectionString = await databaseEngine.ConnectionStringAsync(access.WorkspaceId, dataSourceId, ct);
+        return await engines.ExplainerFor(target.Kind).ExplainAsync(target.ConnectionString, sql, analyze, ct);
+    }
+}
+
+/// <summary>PostgreSQL's EXPLAIN (FORMAT JSON); ANALYZE runs the statement inside a rolled-back transaction.</summary>
+internal sealed class PostgresPlanExplainer : IPlanExplainer
+{
+    public DataSourceKind Kind => DataSourceKind.PostgreSql;
+
+    public async Task<ExplainResult> ExplainAsync(string connectionString, string sql, bool analyze, CancellationToken ct)
+    {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);

@@ -21,7 +21,7 @@ internal sealed class RunService(
     RunOrchestrator orchestrator,
     StudioResultStore results,
     DatabaseSqlJobEngine databaseEngine,
-    DatabaseSqlEngine engine)
+    DatabaseSqlEngines engines)
 {
     public async Task<RunStarted> StartAsync(Guid jobId, RunTrigger trigger, Guid? versionId = null, StatementRange? range = null,
         CancellationToken ct = default)
@@ -72,8 +72,8 @@ internal sealed class RunService(
             throw new DomainException("Only queries can be exported.");
         }
 
-        var connection = await databaseEngine.ConnectionStringAsync(access.WorkspaceId, run.DataSourceId, ct);
-        return await engine.ExportCsvAsync(connection, statement, output, null, ct);
+        var target = await databaseEngine.TargetAsync(access.WorkspaceId, run.DataSourceId, ct);
+        return await engines.For(target.Kind).ExportCsvAsync(target.ConnectionString, statement, output, null, ct);
     }
 
     private async Task<JobRun> RunAsync(Guid runId, CancellationToken ct)
