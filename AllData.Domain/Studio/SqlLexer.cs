@@ -121,7 +121,8 @@ internal static class SqlLexer
             else if (IsWordStart(c))
             {
                 var end = i + 1;
-                while (end < text.Length && IsWordPart(text[end]))
+                while (end < text.Length && IsWordPart(text[end])
+                       && !(mysql && delimiter != ";" && text.AsSpan(end).StartsWith(delimiter, StringComparison.Ordinal)))
                 {
                     end++;
                 }

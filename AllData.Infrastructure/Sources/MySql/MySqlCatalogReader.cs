@@ -72,7 +72,8 @@ internal sealed class MySqlCatalogReader : ICatalogReader
             var watch = Stopwatch.StartNew();
             await cmd.ExecuteScalarAsync(ct);
             watch.Stop();
-            var banner = conn.ServerVersion;
+            // MariaDB 10.x announces itself as "5.5.5-10.x…" for old replication clients.
+            var banner = conn.ServerVersion.StartsWith("5.5.5-", StringComparison.Ordinal) ? conn.ServerVersion[6..] : conn.ServerVersion;
             var product = banner.Contains("MariaDB", StringComparison.OrdinalIgnoreCase) ? "MariaDB" : "MySQL";
             return new ConnectionTestResult(true, $"{product} {banner}", watch.Elapsed, ConnectionFailure.None, banner);
         }
@@ -83,7 +84,40 @@ internal sealed class MySqlCatalogReader : ICatalogReader
         catch (Exception e) when (e is MySqlException or TimeoutException or SocketException or IOException or InvalidOperationException
                                        || (e is OperationCanceledException && !ct.IsCancellationRequested))
         {
-            return Classify(e);
+            var result = Classify(e);
+            return e is MySqlException { ErrorCode: MySqlErrorCode.UnableToConnectToHost } && result.Failure == ConnectionFailure.HostUnreachable
+                ? await ProbeAsync(connection.Host, connection.Port, result, ct)
+                : result;
+        }
+    }
+
+    /// <summary>
+    /// MySqlConnector reports every failed connect as "Unable to connect to any of the specified MySQL hosts": one plain
+    /// TCP connect tells a refused port, an unknown host name and a silent host apart.
+    /// </summary>
+    private static async Task<ConnectionTestResult> ProbeAsync(string host, int port, ConnectionTestResult fallback, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(5));
+        try
+        {
+            using var client = new TcpClient();
+            await client.ConnectAsync(host, port, timeout.Token);
+            return fallback;
+        }
+        catch (SocketException e)
+        {
+            return e.SocketErrorCode switch
+            {
+                SocketError.ConnectionRefused => ConnectionTestResult.Failed(ConnectionFailure.ConnectionRefused, $"{host}:{port} refused the connection."),
+                SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain =>
+                    ConnectionTestResult.Failed(ConnectionFailure.HostUnreachable, $"The host name could not be resolved: {e.Message}"),
+                _ => ConnectionTestResult.Failed(ConnectionFailure.HostUnreachable, e.Message),
+            };
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return ConnectionTestResult.Failed(ConnectionFailure.Timeout, "The server did not answer in time.");
         }
     }
 
@@ -112,14 +146,14 @@ internal sealed class MySqlCatalogReader : ICatalogReader
         {
             var failure = my.ErrorCode switch
             {
+                _ when message.Contains("does not support SSL", StringComparison.OrdinalIgnoreCase) => ConnectionFailure.SslNotSupported,
+                _ when message.Contains("insecure transport", StringComparison.OrdinalIgnoreCase) => ConnectionFailure.SslRequired,
                 MySqlErrorCode.AccessDenied or MySqlErrorCode.DatabaseAccessDenied => ConnectionFailure.AuthenticationFailed,
                 MySqlErrorCode.UnknownDatabase => ConnectionFailure.DatabaseDoesNotExist,
                 (MySqlErrorCode)3159 => ConnectionFailure.SslRequired, // ER_SECURE_TRANSPORT_REQUIRED (MySQL 8)
                 MySqlErrorCode.CommandTimeoutExpired => ConnectionFailure.Timeout,
                 MySqlErrorCode.UnableToConnectToHost when message.Contains("timeout", StringComparison.OrdinalIgnoreCase) => ConnectionFailure.Timeout,
                 MySqlErrorCode.UnableToConnectToHost => ConnectionFailure.HostUnreachable,
-                _ when message.Contains("does not support SSL", StringComparison.OrdinalIgnoreCase) => ConnectionFailure.SslNotSupported,
-                _ when message.Contains("insecure transport", StringComparison.OrdinalIgnoreCase) => ConnectionFailure.SslRequired,
                 _ => ConnectionFailure.Other,
             };
             return ConnectionTestResult.Failed(failure, my.Number > 0 ? $"{my.Number}: {message}" : message);

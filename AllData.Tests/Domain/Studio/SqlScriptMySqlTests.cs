@@ -51,8 +51,9 @@ public sealed class SqlScriptMySqlTests
             CALL p();
             """;
         var statements = SqlScript.Parse(sql, SqlDialect.MySql).Statements;
-        Assert.Equal(["DROP PROCEDURE IF EXISTS p", "CREATE PROCEDURE p()\nBEGIN\n  SELECT 1;\n  SELECT 2;\nEND", "CALL p()"],
-            statements.Select(s => s.Text.ReplaceLineEndings("\n")));
+        Assert.Equal(3, statements.Count);
+        Assert.Equal("CREATE PROCEDURE p()\nBEGIN\n  SELECT 1;\n  SELECT 2;\nEND", statements[1].Text.ReplaceLineEndings("\n"));
+        Assert.Equal(["DROP PROCEDURE IF EXISTS p", "CALL p()"], [statements[0].Text, statements[2].Text]);
         Assert.Equal(new SqlPosition(3, 1), statements[1].Start);
     }
 
