@@ -5,6 +5,7 @@ using AllData.Domain.Identity;
 using AllData.Domain.Jobs;
 using AllData.Domain.Studio;
 using AllData.Infrastructure.Identity;
+using AllData.Infrastructure.Jobs;
 using AllData.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -26,7 +27,7 @@ public sealed record PlanNode(
 public sealed record ExplainResult(PlanNode Root, double? PlanningTime, double? ExecutionTime, string Json);
 
 /// <summary>EXPLAIN of one statement on the job's data source, by the source kind's <see cref="IPlanExplainer"/>.</summary>
-internal sealed class ExplainService(AppDb appDb, VariableSecrets secrets, DatabaseSqlJobEngine databaseEngine, DatabaseSqlEngines engines)
+internal sealed class ExplainService(AppDb appDb, ScriptPreparation preparation, DatabaseSqlJobEngine databaseEngine, DatabaseSqlEngines engines)
 {
     /// <param name="text">The editor's text (maybe unsaved).</param>
     /// <param name="offset">The statement at this offset is explained.</param>
@@ -43,17 +44,17 @@ internal sealed class ExplainService(AppDb appDb, VariableSecrets secrets, Datab
             throw new DomainException("Explain is available for Database SQL jobs.");
         }
 
-        var resolved = secrets.Resolve(await db.Set<WorkspaceVariable>().AsNoTracking().ToListAsync(ct), jobVariables ?? job.Variables);
+        var resolved = await preparation.ResolveAsync(db, jobVariables ?? job.Variables, null, ct);
         var target = await databaseEngine.TargetAsync(access.WorkspaceId, dataSourceId, ct);
-        var script = SqlScript.Parse(text, target.Kind.Dialect());
-        var statement = script.StatementAt(offset) ?? script.Statements.LastOrDefault(s => s.StartOffset <= offset)
-                        ?? throw new DomainException("Put the cursor in the statement to explain.");
+        var prepared = ScriptPreparation.Prepare(text, target.Kind.Dialect(), resolved, script =>
+            (script.StatementAt(offset) ?? script.Statements.LastOrDefault(s => s.StartOffset <= offset)) is { } found ? [found] : []);
+        var statement = prepared.Picked.Count > 0 ? prepared.Picked[0] : throw new DomainException("Put the cursor in the statement to explain.");
         if (statement.Kind is not (SqlStatementKind.Query or SqlStatementKind.Dml))
         {
             throw new DomainException("Only queries and INSERT/UPDATE/DELETE can be explained.");
         }
 
-        var sql = script.Substitute([statement], resolved.Values)[0].Text.TrimEnd().TrimEnd(';');
+        var sql = prepared.Statements[0].Text.TrimEnd().TrimEnd(';');
         return await engines.ExplainerFor(target.Kind).ExplainAsync(target.ConnectionString, sql, analyze, ct);
     }
 }
