@@ -71,7 +71,7 @@ internal sealed class RunOrchestrator(
                           ?? throw new DomainException("The job has no published version yet: publish it first.");
             }
 
-            dialect = await Studio.JobDialect.ResolveAsync(db, job, version?.SettingsJson ?? job.SettingsSnapshot(), ct);
+            dialect = await JobDialect.ResolveAsync(db, job, version?.SettingsJson ?? job.SettingsSnapshot(), ct);
             resolved = await preparation.ResolveAsync(db, version?.Variables ?? job.Variables, request.Parameters, ct);
         }
 

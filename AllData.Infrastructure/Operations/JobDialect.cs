@@ -4,7 +4,7 @@ using AllData.Domain.Studio;
 using AllData.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 
-namespace AllData.Infrastructure.Studio;
+namespace AllData.Infrastructure.Operations;
 
 /// <summary>The dialect a job's script is split in: a Database SQL job's comes from its data source's kind.</summary>
 internal static class JobDialect
