@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# AllData's test command: installs what the tests need if missing (Debian's chromium and PostgreSQL server),
+# AllData's test command: installs what the tests need if missing (Debian's chromium, PostgreSQL and MariaDB servers),
 # builds, runs every test in the solution and ends with the runner's summary. Test fixtures start their own
 # throwaway PostgreSQL; nothing has to be started by hand.
 set -euo pipefail
@@ -11,6 +11,7 @@ say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+command -v mariadb-install-db >/dev/null 2>&1 && command -v mariadbd >/dev/null 2>&1 || missing+=(mariadb-server)
 # CJK glyphs so that Chinese screenshots are readable.
 fc-list 2>/dev/null | grep -qi "wenquanyi\|noto sans cjk" || missing+=(fonts-wqy-microhei)
 command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)

@@ -17,6 +17,9 @@ public enum ColumnGeneration
     IdentityAlways = 1,
     IdentityByDefault = 2,
     Stored = 3,
+
+    /// <summary>A MySQL/MariaDB VIRTUAL generated column (computed on read, not stored).</summary>
+    Virtual = 4,
 }
 
 /// <summary>A source's metadata as read at one moment: what a catalog reader returns.</summary>

@@ -7,6 +7,19 @@ namespace AllData.Domain.Catalog;
 public enum DataSourceKind
 {
     PostgreSql = 1,
+
+    /// <summary>MySQL 5.7/8.x and MariaDB 10.x/11.x, through MySqlConnector.</summary>
+    MySql = 2,
+}
+
+public static class DataSourceKindExtensions
+{
+    /// <summary>The port a server of this kind listens on unless told otherwise.</summary>
+    public static int DefaultPort(this DataSourceKind kind) => kind == DataSourceKind.MySql ? 3306 : 5432;
+
+    /// <summary>The dialect of Database SQL scripts run on a source of this kind.</summary>
+    public static Studio.SqlDialect Dialect(this DataSourceKind kind) =>
+        kind == DataSourceKind.MySql ? Studio.SqlDialect.MySql : Studio.SqlDialect.PostgreSql;
 }
 
 /// <summary>How the connection to a source uses TLS.</summary>
@@ -32,7 +45,9 @@ public sealed partial class DataSource : IWorkspaceOwned
     private static readonly HashSet<string> ReservedOptionKeys = new(StringComparer.OrdinalIgnoreCase)
     {
         "host", "server", "port", "database", "db", "username", "user", "user id", "userid", "password", "pwd",
-        "ssl mode", "sslmode", "passfile", "include error detail",
+        "ssl mode", "sslmode", "passfile", "include error detail", "uid", "allow zero datetime", "allowzerodatetime",
+        "convert zero datetime", "convertzerodatetime", "treat tiny as boolean", "treattinyasboolean", "allow user variables",
+        "allowuservariables", "allow load local infile", "allowloadlocalinfile",
     };
 
     private Dictionary<string, string> _options = [];
@@ -46,7 +61,7 @@ public sealed partial class DataSource : IWorkspaceOwned
     {
         Id = Guid.CreateVersion7(createdAt);
         WorkspaceId = workspaceId;
-        Kind = settings.Kind;
+        Kind = Enum.IsDefined(settings.Kind) ? settings.Kind : throw new DomainException($"'{settings.Kind}' is not a kind of data source.");
         Name = Host = Database = UserName = string.Empty;
         Apply(settings);
         ProtectedPassword = string.IsNullOrEmpty(protectedPassword) ? null : protectedPassword;

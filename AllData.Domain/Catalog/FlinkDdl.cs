@@ -75,11 +75,14 @@ public static partial class FlinkDdl
         };
     }
 
-    private static string Generate(TableSnapshot table, IEnumerable<(string Key, string Value)> options)
+    private static string Generate(TableSnapshot table, IEnumerable<(string Key, string Value)> options) => Generate(table, MapType, options);
+
+    /// <summary>A Flink <c>CREATE TABLE</c> with the columns' types mapped by <paramref name="mapType"/> and the connector options.</summary>
+    internal static string Generate(TableSnapshot table, Func<string, string> mapType, IEnumerable<(string Key, string Value)> options)
     {
         var sql = new StringBuilder("CREATE TABLE ").Append(Quote(table.Name)).Append(" (\n");
         var lines = table.Columns.OrderBy(c => c.Position)
-            .Select(c => $"    {Quote(c.Name)} {MapType(c.DataType)}{(c.IsNullable ? string.Empty : " NOT NULL")}")
+            .Select(c => $"    {Quote(c.Name)} {mapType(c.DataType)}{(c.IsNullable ? string.Empty : " NOT NULL")}")
             .ToList();
         var key = table.PrimaryKey?.Columns ?? table.UniqueConstraints.FirstOrDefault(u =>
             u.Columns.All(col => table.Columns.Any(c => c.Name == col && !c.IsNullable)))?.Columns;

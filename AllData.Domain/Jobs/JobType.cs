@@ -1,3 +1,4 @@
+using AllData.Domain.Catalog;
 using AllData.Domain.Operations;
 using AllData.Domain.Studio;
 
@@ -18,8 +19,10 @@ public enum JobType
 
 public static class JobTypeExtensions
 {
-    /// <summary>The dialect the job's text is written in (a JAR job's text holds program arguments; read as Flink SQL).</summary>
-    public static SqlDialect Dialect(this JobType type) => type == JobType.DatabaseSql ? SqlDialect.PostgreSql : SqlDialect.FlinkSql;
+    /// <summary>The dialect the job's text is written in (a JAR job's text holds program arguments; read as Flink SQL).
+    /// A Database SQL job is written in its data source's dialect: <paramref name="sourceKind"/>, PostgreSQL when none is chosen.</summary>
+    public static SqlDialect Dialect(this JobType type, DataSourceKind? sourceKind = null) =>
+        type == JobType.DatabaseSql ? (sourceKind ?? DataSourceKind.PostgreSql).Dialect() : SqlDialect.FlinkSql;
 
     public static RunEngine Engine(this JobType type) => type switch
     {

@@ -8,6 +8,10 @@ public enum SqlDialect
 
     /// <summary>Flink SQL: backtick identifiers, flat block comments, BEGIN STATEMENT SET; … END;.</summary>
     FlinkSql,
+
+    /// <summary>MySQL and MariaDB: backtick identifiers, backslash escapes in '' and "" strings, <c>#</c> and <c>-- </c> comments,
+    /// <c>/*! … */</c> executable comments, and the client's <c>DELIMITER</c> command for routine bodies.</summary>
+    MySql,
 }
 
 /// <summary>What a statement does, judged from its leading keywords.</summary>

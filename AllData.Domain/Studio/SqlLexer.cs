@@ -11,7 +11,12 @@ internal enum SqlTokenKind
 
     /// <summary>A <c>/*+ … */</c> optimizer hint: a comment to the lexer, but part of the statement.</summary>
     Hint,
+
+    /// <summary>A statement end: <c>;</c>, or the delimiter a MySQL <c>DELIMITER</c> command set.</summary>
     Semicolon,
+
+    /// <summary>A MySQL client <c>DELIMITER x</c> line: ends the statement before it and is not sent to the server.</summary>
+    Delimiter,
     OpenParen,
     CloseParen,
     Other,
@@ -31,6 +36,9 @@ internal static class SqlLexer
     {
         var tokens = new List<SqlToken>();
         var pg = dialect == SqlDialect.PostgreSql;
+        var mysql = dialect == SqlDialect.MySql;
+        var delimiter = ";";
+        var lineStart = true;
         var i = 0;
         while (i < text.Length)
         {
@@ -38,9 +46,26 @@ internal static class SqlLexer
             var next = i + 1 < text.Length ? text[i + 1] : '\0';
             if (char.IsWhiteSpace(c))
             {
+                lineStart |= c is '\n' or '\r';
                 i++;
+                continue;
             }
-            else if (c == '-' && next == '-')
+
+            var atLineStart = lineStart;
+            lineStart = false;
+            if (mysql && atLineStart && DelimiterCommand(text, i) is { } command)
+            {
+                tokens.Add(new SqlToken(SqlTokenKind.Delimiter, i, command.End));
+                delimiter = command.Delimiter;
+                i = command.End;
+            }
+            else if (mysql && delimiter != ";" && text.AsSpan(i).StartsWith(delimiter, StringComparison.Ordinal))
+            {
+                tokens.Add(new SqlToken(SqlTokenKind.Semicolon, i, i + delimiter.Length));
+                i += delimiter.Length;
+            }
+            else if ((c == '-' && next == '-' && (!mysql || i + 2 >= text.Length || char.IsWhiteSpace(text[i + 2]) || char.IsControl(text[i + 2])))
+                     || (mysql && c == '#'))
             {
                 var end = text.IndexOfAny(['\n', '\r'], i);
                 end = end < 0 ? text.Length : end;
@@ -50,13 +75,14 @@ internal static class SqlLexer
             else if (c == '/' && next == '*')
             {
                 var end = BlockCommentEnd(text, i, nested: pg, lines);
-                var hint = i + 2 < text.Length && text[i + 2] == '+';
+                var third = i + 2 < text.Length ? text[i + 2] : '\0';
+                var hint = third == '+' || (mysql && (third == '!' || (third == 'M' && i + 3 < text.Length && text[i + 3] == '!')));
                 tokens.Add(new SqlToken(hint ? SqlTokenKind.Hint : SqlTokenKind.BlockComment, i, end));
                 i = end;
             }
-            else if (c == '\'')
+            else if (c == '\'' || (mysql && c == '"'))
             {
-                var end = QuotedEnd(text, i, '\'', backslashEscapes: false)
+                var end = QuotedEnd(text, i, c, backslashEscapes: mysql)
                     ?? throw Unterminated(SqlScriptErrorKind.UnterminatedString, "The string starting here has no closing quote.", i, lines);
                 tokens.Add(new SqlToken(SqlTokenKind.String, i, end));
                 i = end;
@@ -95,7 +121,8 @@ internal static class SqlLexer
             else if (IsWordStart(c))
             {
                 var end = i + 1;
-                while (end < text.Length && IsWordPart(text[end]))
+                while (end < text.Length && IsWordPart(text[end])
+                       && !(mysql && delimiter != ";" && text.AsSpan(end).StartsWith(delimiter, StringComparison.Ordinal)))
                 {
                     end++;
                 }
@@ -107,7 +134,7 @@ internal static class SqlLexer
             {
                 var kind = c switch
                 {
-                    ';' => SqlTokenKind.Semicolon,
+                    ';' when delimiter == ";" => SqlTokenKind.Semicolon,
                     '(' => SqlTokenKind.OpenParen,
                     ')' => SqlTokenKind.CloseParen,
                     _ => SqlTokenKind.Other,
@@ -118,6 +145,42 @@ internal static class SqlLexer
         }
 
         return tokens;
+    }
+
+    /// <summary>
+    /// A MySQL client <c>DELIMITER x</c> command at <paramref name="start"/> (the start of a line): the new delimiter is the
+    /// text up to the next white space, and the command ends with its line (as the mysql client reads it).
+    /// </summary>
+    private static (string Delimiter, int End)? DelimiterCommand(string text, int start)
+    {
+        const string word = "DELIMITER";
+        if (start + word.Length >= text.Length
+            || !text.AsSpan(start, word.Length).Equals(word, StringComparison.OrdinalIgnoreCase)
+            || text[start + word.Length] is not (' ' or '\t'))
+        {
+            return null;
+        }
+
+        var i = start + word.Length;
+        while (i < text.Length && text[i] is ' ' or '\t')
+        {
+            i++;
+        }
+
+        var valueStart = i;
+        while (i < text.Length && !char.IsWhiteSpace(text[i]))
+        {
+            i++;
+        }
+
+        if (i == valueStart)
+        {
+            return null;
+        }
+
+        var delimiter = text[valueStart..i];
+        var lineEnd = text.IndexOfAny(['\n', '\r'], i);
+        return (delimiter, lineEnd < 0 ? text.Length : lineEnd);
     }
 
     public static bool IsWordStart(char c) => char.IsAsciiLetterOrDigit(c) || c == '_' || (c > 127 && char.IsLetterOrDigit(c));

@@ -3,7 +3,7 @@ using System.Text;
 namespace AllData.Domain.Studio;
 
 /// <summary>
-/// A SQL script split into statements with their positions, for PostgreSQL or Flink SQL.
+/// A SQL script split into statements with their positions, for PostgreSQL, Flink SQL or MySQL/MariaDB.
 /// </summary>
 /// <remarks>
 /// <para>Splitting honours single-quoted strings (doubled quotes), PostgreSQL E'' strings (backslash escapes),
@@ -12,6 +12,11 @@ namespace AllData.Domain.Studio;
 /// and Flink's <c>BEGIN STATEMENT SET; … END;</c> and <c>EXECUTE STATEMENT SET BEGIN … END;</c>, each kept as one statement.
 /// A statement excludes its terminating <c>;</c> and leading/trailing comments; empty and comment-only statements are dropped.
 /// <c>/*+ … */</c> optimizer hints count as part of a statement.</para>
+/// <para>MySQL: backtick identifiers; <c>'…'</c> and <c>"…"</c> are strings with backslash escapes (the default SQL mode,
+/// without ANSI_QUOTES or NO_BACKSLASH_ESCAPES); <c>#</c> and <c>-- </c> (dash dash space) comments; <c>/*! … */</c>
+/// executable comments kept in the statement; a <c>DELIMITER x</c> line (as the mysql client reads it) ends the statement
+/// before it and makes <c>x</c> the statement end until the next <c>DELIMITER</c>, so <c>CREATE PROCEDURE … BEGIN … END</c>
+/// bodies with inner <c>;</c> stay whole. The <c>DELIMITER</c> lines themselves are not statements.</para>
 /// <para>Variables: <c>${name}</c> (name: a letter or <c>_</c>, then letters, digits, <c>_</c> or <c>.</c>) is substituted
 /// everywhere except inside comments — also inside string literals, quoted identifiers and dollar-quoted bodies,
 /// as Dinky does. There is no escape syntax: text that must keep a literal <c>${name}</c> cannot be written outside a
@@ -185,6 +190,10 @@ public sealed class SqlScript
                     }
                 }
             }
+            else if (token.Kind == SqlTokenKind.Delimiter)
+            {
+                Emit(k);
+            }
             else if (token.Kind == SqlTokenKind.Semicolon)
             {
                 if (dialect == SqlDialect.FlinkSql && !inStatementSet && OpensStatementSet(statementWords))
@@ -238,7 +247,8 @@ public sealed class SqlScript
             }
         }
 
-        var postgres = dialect == SqlDialect.PostgreSql;
+        var flink = dialect == SqlDialect.FlinkSql;
+        var mysql = dialect == SqlDialect.MySql;
         return words switch
         {
             ["WITH", ..] => ClassifyWith(text, tokens, first, end),
@@ -246,11 +256,13 @@ public sealed class SqlScript
             ["INSERT" or "UPDATE" or "DELETE" or "MERGE" or "COPY" or "UPSERT", ..] => SqlStatementKind.Dml,
             ["CREATE" or "ALTER" or "DROP" or "TRUNCATE" or "COMMENT" or "RENAME" or "GRANT" or "REVOKE", ..] => SqlStatementKind.Ddl,
             ["SET" or "RESET", ..] => SqlStatementKind.Set,
-            ["BEGIN", "STATEMENT", "SET", ..] or ["EXECUTE", "STATEMENT", "SET", ..] when !postgres => SqlStatementKind.StatementSet,
-            ["EXECUTE", "INSERT", ..] when !postgres => SqlStatementKind.Dml,
-            ["BEGIN" or "START" or "COMMIT" or "ROLLBACK" or "END" or "ABORT" or "SAVEPOINT" or "RELEASE", ..] when postgres
+            ["BEGIN", "STATEMENT", "SET", ..] or ["EXECUTE", "STATEMENT", "SET", ..] when flink => SqlStatementKind.StatementSet,
+            ["EXECUTE", "INSERT", ..] when flink => SqlStatementKind.Dml,
+            ["REPLACE", ..] or ["LOAD", "DATA" or "XML", ..] when mysql => SqlStatementKind.Dml,
+            ["BEGIN" or "START" or "COMMIT" or "ROLLBACK" or "END" or "ABORT" or "SAVEPOINT" or "RELEASE", ..] when !flink
                 => SqlStatementKind.Transaction,
-            ["PREPARE", "TRANSACTION", ..] when postgres => SqlStatementKind.Transaction,
+            ["PREPARE", "TRANSACTION", ..] when !flink && !mysql => SqlStatementKind.Transaction,
+            ["XA", ..] when mysql => SqlStatementKind.Transaction,
             _ => SqlStatementKind.Other,
         };
     }

@@ -50,7 +50,12 @@ public sealed record TableDetails(
     IReadOnlyList<KeyConstraint> UniqueConstraints,
     IReadOnlyList<TableIndex> Indexes);
 
-public sealed record TableDdl(string Postgres, string FlinkJdbc, string FlinkCdc);
+/// <summary>A table's DDL in its source's own dialect and as Flink tables (jdbc, and the kind's CDC connector).</summary>
+public sealed record TableDdl(DataSourceKind Kind, string Source, string FlinkJdbc, string FlinkCdc)
+{
+    /// <summary>The CDC connector's name: <c>postgres-cdc</c> or <c>mysql-cdc</c>.</summary>
+    public string CdcConnector => Kind == DataSourceKind.MySql ? "mysql-cdc" : "postgres-cdc";
+}
 
 public enum RelationshipDirection
 {
@@ -230,7 +235,8 @@ public sealed class CatalogService
         }
     }
 
-    public async Task<TableDdl> GetDdlAsync(Guid id, CancellationToken ct = default)
+    /// <param name="mySqlCdc">For a MySQL table: the mysql-cdc server id range and startup mode; the defaults when null.</param>
+    public async Task<TableDdl> GetDdlAsync(Guid id, MySqlCdcSettings? mySqlCdc = null, CancellationToken ct = default)
     {
         var (db, _) = await appDb.ForWorkspaceAsync(ct);
         await using (db)
@@ -238,7 +244,10 @@ public sealed class CatalogService
             var (table, source, columns) = await Load(db, id, ct);
             var snapshot = table.ToSnapshot(columns);
             var connection = new FlinkConnection(source.Host, source.Port, source.Database, source.UserName);
-            return new TableDdl(PostgresDdl.Generate(snapshot), FlinkDdl.Jdbc(snapshot, connection), FlinkDdl.PostgresCdc(snapshot, connection));
+            return source.Kind == DataSourceKind.MySql
+                ? new TableDdl(source.Kind, MySqlDdl.Generate(snapshot), FlinkMySqlDdl.Jdbc(snapshot, connection),
+                    FlinkMySqlDdl.Cdc(snapshot, connection, mySqlCdc ?? MySqlCdcSettings.Default))
+                : new TableDdl(source.Kind, PostgresDdl.Generate(snapshot), FlinkDdl.Jdbc(snapshot, connection), FlinkDdl.PostgresCdc(snapshot, connection));
         }
     }
 

@@ -1,5 +1,7 @@
 using AllData.Infrastructure.Persistence;
+using AllData.Infrastructure.Sources.MySql;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace AllData.Infrastructure.Catalog;
 
@@ -9,7 +11,8 @@ public static class CatalogSetup
     public static IServiceCollection AddAllDataCatalog(this IServiceCollection services)
     {
         services.AddSingleton<DataSourceSecrets>();
-        services.AddSingleton<ICatalogReader, PostgresCatalogReader>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ICatalogReader, PostgresCatalogReader>());
+        services.AddMySqlSources();
         services.AddSingleton<CatalogReaders>();
         services.AddScoped<CatalogSyncService>();
         services.AddScopedInternal<DataSourceService>();

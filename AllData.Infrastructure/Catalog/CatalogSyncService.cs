@@ -66,10 +66,10 @@ internal sealed class CatalogSyncService(
             return new CatalogSyncResult(run.Id, SyncStatus.Succeeded, read.Snapshot.Tables.Count,
                 read.Snapshot.Tables.Sum(t => t.Columns.Count), queries, watch.Elapsed, changes, null) { Phases = phases };
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException or DomainException or InvalidOperationException
+        catch (Exception e) when (e is NpgsqlException or MySqlConnector.MySqlException or TimeoutException or IOException or DomainException or InvalidOperationException
                                        || (e is OperationCanceledException && !ct.IsCancellationRequested))
         {
-            var error = e is DomainException ? e.Message : DescribeFailure(e);
+            var error = e is DomainException ? e.Message : DescribeFailure(readers.For(source.Kind), e);
             logger.LogWarning("Sync of data source {DataSourceId} failed: {Error}", dataSourceId, error);
             await using var db = await appDb.ForWorkspaceAsync(workspaceId, CancellationToken.None);
             var stored = await db.Set<CatalogSyncRun>().FirstAsync(r => r.Id == run.Id, CancellationToken.None);
@@ -79,9 +79,9 @@ internal sealed class CatalogSyncService(
         }
     }
 
-    private static string DescribeFailure(Exception e)
+    private static string DescribeFailure(ICatalogReader reader, Exception e)
     {
-        var classified = PostgresCatalogReader.Classify(e);
+        var classified = reader.Classify(e);
         return classified.Failure switch
         {
             ConnectionFailure.Other => $"Could not read the catalog: {classified.Message}",

@@ -140,7 +140,7 @@ public sealed class DataSourceService
         {
             access.Require(WorkspaceRole.Developer, "edit data sources");
             var source = new DataSource(access.WorkspaceId, input.ToSettings(), secrets.Protect(input.Password), clock.GetUtcNow());
-            secrets.ConnectionOf(source).ToNpgsql();
+            readers.For(source.Kind).ConnectionString(secrets.ConnectionOf(source), 5, pooling: true, "AllData catalog");
             await EnsureUniqueName(db, source.Name, null, ct);
             db.Add(source);
             await db.SaveChangesAsync(ct);
@@ -159,7 +159,7 @@ public sealed class DataSourceService
             access.Require(WorkspaceRole.Developer, "edit data sources");
             var source = await Find(db, id, ct);
             source.ChangeSettings(input.ToSettings(), secrets.Protect(input.Password), clock.GetUtcNow());
-            secrets.ConnectionOf(source).ToNpgsql();
+            readers.For(source.Kind).ConnectionString(secrets.ConnectionOf(source), 5, pooling: true, "AllData catalog");
             await EnsureUniqueName(db, source.Name, id, ct);
             await db.SaveChangesAsync(ct);
         }

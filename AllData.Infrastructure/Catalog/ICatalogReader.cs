@@ -47,6 +47,13 @@ internal interface ICatalogReader
 {
     DataSourceKind Kind { get; }
 
+    /// <summary>The driver's connection string for a source, built only through the driver's builder.</summary>
+    /// <exception cref="AllData.Domain.Common.DomainException">An extra option the driver does not understand.</exception>
+    string ConnectionString(SourceConnection connection, int connectTimeoutSeconds, bool pooling, string applicationName);
+
+    /// <summary>Turns a connection or query exception of this driver into a user-facing reason.</summary>
+    ConnectionTestResult Classify(Exception e);
+
     Task<ConnectionTestResult> TestConnectionAsync(SourceConnection connection, CancellationToken ct);
 
     /// <summary>Reads the whole catalog with one bulk query per kind of object.</summary>

@@ -89,6 +89,11 @@ internal sealed class PostgresCatalogReader : ICatalogReader
 
     public DataSourceKind Kind => DataSourceKind.PostgreSql;
 
+    public string ConnectionString(SourceConnection connection, int connectTimeoutSeconds, bool pooling, string applicationName) =>
+        connection.ToNpgsql(connectTimeoutSeconds, pooling, applicationName);
+
+    ConnectionTestResult ICatalogReader.Classify(Exception e) => Classify(e);
+
     public async Task<ConnectionTestResult> TestConnectionAsync(SourceConnection connection, CancellationToken ct)
     {
         try

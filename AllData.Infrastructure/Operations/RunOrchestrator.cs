@@ -54,6 +54,7 @@ internal sealed class RunOrchestrator(
         Job job;
         JobVersion? version = null;
         ResolvedVariables resolved;
+        SqlDialect dialect;
         await using (var db = await factory.CreateDbContextAsync(ct))
         {
             db.WorkspaceId = workspaceId;
@@ -70,6 +71,7 @@ internal sealed class RunOrchestrator(
                           ?? throw new DomainException("The job has no published version yet: publish it first.");
             }
 
+            dialect = await JobDialect.ResolveAsync(db, job, version?.SettingsJson ?? job.SettingsSnapshot(), ct);
             resolved = await preparation.ResolveAsync(db, version?.Variables ?? job.Variables, request.Parameters, ct);
         }
 
@@ -91,7 +93,7 @@ internal sealed class RunOrchestrator(
         try
         {
             var range = request.Range;
-            var prepared = ScriptPreparation.Prepare(text, job.Type.Dialect(), resolved, s => ScriptPreparation.InRange(s, range?.Start, range?.End));
+            var prepared = ScriptPreparation.Prepare(text, dialect, resolved, s => ScriptPreparation.InRange(s, range?.Start, range?.End));
             if (prepared.Picked.Count == 0)
             {
                 return await FailBeforeStartAsync(reporter, new RunPreparationError("There is no statement to run.", null, null, null), ct);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Data;
 using System.Reflection;
+using AllData.Domain.Catalog;
 using AllData.Domain.Operations;
 using AllData.Domain.Studio;
 using Microsoft.Extensions.Logging;
@@ -13,8 +14,10 @@ namespace AllData.Infrastructure.Studio;
 /// The first failing statement stops the run. Canceling the token, or the run's timeout, cancels the running statement
 /// on the server (Npgsql sends a cancel request) and stops the run.
 /// </summary>
-public sealed class DatabaseSqlEngine(TimeProvider time, ILogger<DatabaseSqlEngine> logger)
+public sealed class DatabaseSqlEngine(TimeProvider time, ILogger<DatabaseSqlEngine> logger) : IDatabaseSqlEngine
 {
+    public DataSourceKind Kind => DataSourceKind.PostgreSql;
+
     private static readonly TimeSpan BatchInterval = TimeSpan.FromMilliseconds(250);
     private static readonly ConcurrentDictionary<Type, Func<NpgsqlDataReader, int, CancellationToken, Task<object>>> ArrayReaders = new();
 

@@ -13,7 +13,8 @@ namespace AllData.Infrastructure.Studio;
 internal sealed class DatabaseSqlJobEngine(
     IDbContextFactory<AllDataDbContext> factory,
     DataSourceSecrets sourceSecrets,
-    DatabaseSqlEngine engine,
+    DatabaseSqlEngines engines,
+    CatalogReaders readers,
     StudioResultStore results,
     ILiveEvents events) : IJobEngine
 {
@@ -24,12 +25,12 @@ internal sealed class DatabaseSqlJobEngine(
     public async Task<EngineOutcome> ExecuteAsync(RunContext context, IRunReporter reporter, CancellationToken cancellationToken)
     {
         var dataSourceId = context.Settings.DataSourceId ?? throw new DomainException("Choose a data source for this job first.");
-        var connectionString = await ConnectionStringAsync(context.WorkspaceId, dataSourceId, cancellationToken);
+        var target = await TargetAsync(context.WorkspaceId, dataSourceId, cancellationToken);
         var store = results.Open(context.RunId, context.WorkspaceId, dataSourceId, context.Statements);
         await reporter.TransitionAsync((r, at) => r.MarkRunning(at), cancellationToken);
         var observer = new Observer(reporter, store, events);
         var options = new DatabaseSqlRunOptions(context.Settings.RowCap, context.Timeout);
-        var outcome = await engine.RunAsync(connectionString, context.Statements, observer, options, cancellationToken);
+        var outcome = await engines.For(target.Kind).RunAsync(target.ConnectionString, context.Statements, observer, options, cancellationToken);
         store.RunningStatement = null;
         events.Publish(new StudioResultsChanged(context.WorkspaceId, context.RunId));
         return outcome.Status switch
@@ -43,8 +44,8 @@ internal sealed class DatabaseSqlJobEngine(
 
     public Task<bool> CancelAsync(JobRun run, IRunReporter reporter, CancellationToken cancellationToken) => Task.FromResult(false);
 
-    /// <summary>The Npgsql connection string of a data source of the workspace.</summary>
-    public async Task<string> ConnectionStringAsync(Guid workspaceId, Guid dataSourceId, CancellationToken ct)
+    /// <summary>The kind and the session connection string of a data source of the workspace.</summary>
+    public async Task<SqlTarget> TargetAsync(Guid workspaceId, Guid dataSourceId, CancellationToken ct)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
         db.WorkspaceId = workspaceId;
@@ -55,7 +56,7 @@ internal sealed class DatabaseSqlJobEngine(
             throw new DomainException($"The data source '{source.Name}' is disabled.");
         }
 
-        return sourceSecrets.ConnectionOf(source).ToNpgsql(connectTimeoutSeconds: 10, pooling: false, applicationName: "AllData studio");
+        return new SqlTarget(source.Kind, readers.For(source.Kind).ConnectionString(sourceSecrets.ConnectionOf(source), 10, pooling: false, "AllData studio"));
     }
 
     private static string Describe(SqlRunError? error) => error switch

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AllData.Domain.Catalog;
 using AllData.Domain.Common;
 using AllData.Domain.Identity;
 using AllData.Domain.Jobs;
@@ -25,18 +26,20 @@ public sealed record PlanNode(
 
 public sealed record ExplainResult(PlanNode Root, double? PlanningTime, double? ExecutionTime, string Json);
 
-/// <summary>EXPLAIN (FORMAT JSON) of one statement on the job's data source; ANALYZE runs it inside a rolled-back transaction.</summary>
+/// <summary>EXPLAIN of one statement on the job's data source, by the source kind's <see cref="IPlanExplainer"/>.</summary>
 public sealed class ExplainService
 {
     private readonly AppDb appDb;
     private readonly ScriptPreparation preparation;
     private readonly DatabaseSqlJobEngine databaseEngine;
+    private readonly DatabaseSqlEngines engines;
 
-    internal ExplainService(AppDb appDb, ScriptPreparation preparation, DatabaseSqlJobEngine databaseEngine)
+    internal ExplainService(AppDb appDb, ScriptPreparation preparation, DatabaseSqlJobEngine databaseEngine, DatabaseSqlEngines engines)
     {
         this.appDb = appDb;
         this.preparation = preparation;
         this.databaseEngine = databaseEngine;
+        this.engines = engines;
     }
 
     /// <param name="text">The editor's text (maybe unsaved).</param>
@@ -55,7 +58,8 @@ public sealed class ExplainService
         }
 
         var resolved = await preparation.ResolveAsync(db, jobVariables ?? job.Variables, null, ct);
-        var prepared = ScriptPreparation.Prepare(text, SqlDialect.PostgreSql, resolved, script =>
+        var target = await databaseEngine.TargetAsync(access.WorkspaceId, dataSourceId, ct);
+        var prepared = ScriptPreparation.Prepare(text, target.Kind.Dialect(), resolved, script =>
             (script.StatementAt(offset) ?? script.Statements.LastOrDefault(s => s.StartOffset <= offset)) is { } found ? [found] : []);
         var statement = prepared.Picked.Count > 0 ? prepared.Picked[0] : throw new DomainException("Put the cursor in the statement to explain.");
         if (statement.Kind is not (SqlStatementKind.Query or SqlStatementKind.Dml))
@@ -64,7 +68,17 @@ public sealed class ExplainService
         }
 
         var sql = prepared.Statements[0].Text.TrimEnd().TrimEnd(';');
-        var connectionString = await databaseEngine.ConnectionStringAsync(access.WorkspaceId, dataSourceId, ct);
+        return await engines.ExplainerFor(target.Kind).ExplainAsync(target.ConnectionString, sql, analyze, ct);
+    }
+}
+
+/// <summary>PostgreSQL's EXPLAIN (FORMAT JSON); ANALYZE runs the statement inside a rolled-back transaction.</summary>
+internal sealed class PostgresPlanExplainer : IPlanExplainer
+{
+    public DataSourceKind Kind => DataSourceKind.PostgreSql;
+
+    public async Task<ExplainResult> ExplainAsync(string connectionString, string sql, bool analyze, CancellationToken ct)
+    {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);

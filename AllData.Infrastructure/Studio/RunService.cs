@@ -22,16 +22,16 @@ public sealed class RunService
     private readonly RunCommands commands;
     private readonly StudioResultStore results;
     private readonly DatabaseSqlJobEngine databaseEngine;
-    private readonly DatabaseSqlEngine engine;
+    private readonly DatabaseSqlEngines engines;
 
-    internal RunService(AppDb appDb, WorkspaceContext workspace, RunCommands commands, StudioResultStore results, DatabaseSqlJobEngine databaseEngine, DatabaseSqlEngine engine)
+    internal RunService(AppDb appDb, WorkspaceContext workspace, RunCommands commands, StudioResultStore results, DatabaseSqlJobEngine databaseEngine, DatabaseSqlEngines engines)
     {
         this.appDb = appDb;
         this.workspace = workspace;
         this.commands = commands;
         this.results = results;
         this.databaseEngine = databaseEngine;
-        this.engine = engine;
+        this.engines = engines;
     }
 
     public async Task<RunStarted> StartAsync(Guid jobId, RunTrigger trigger, Guid? versionId = null, StatementRange? range = null,
@@ -79,8 +79,8 @@ public sealed class RunService
             throw new DomainException("Only queries can be exported.");
         }
 
-        var connection = await databaseEngine.ConnectionStringAsync(access.WorkspaceId, run.DataSourceId, ct);
-        return await engine.ExportCsvAsync(connection, statement, output, null, ct);
+        var target = await databaseEngine.TargetAsync(access.WorkspaceId, run.DataSourceId, ct);
+        return await engines.For(target.Kind).ExportCsvAsync(target.ConnectionString, statement, output, null, ct);
     }
 
     private async Task<JobRun> RunAsync(Guid runId, CancellationToken ct)

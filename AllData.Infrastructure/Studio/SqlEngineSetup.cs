@@ -1,3 +1,4 @@
+using AllData.Infrastructure.Sources.MySql;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -10,6 +11,10 @@ public static class SqlEngineSetup
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DatabaseSqlEngine>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDatabaseSqlEngine, DatabaseSqlEngine>(sp => sp.GetRequiredService<DatabaseSqlEngine>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlanExplainer, PostgresPlanExplainer>());
+        services.TryAddSingleton<DatabaseSqlEngines>();
+        services.AddMySqlSources();
         return services;
     }
 }

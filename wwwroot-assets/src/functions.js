@@ -131,6 +131,38 @@ export const postgresFunctions = [
   ['pg_total_relation_size', 'pg_total_relation_size(regclass) → bigint', 'Size with indexes and TOAST'],
 ];
 
+export const mysqlFunctions = [
+  ['now', 'NOW([fsp]) → DATETIME', 'Current date and time'],
+  ['curdate', 'CURDATE() → DATE', 'Current date'],
+  ['date_format', 'DATE_FORMAT(date, format) → VARCHAR', 'Formats a date'],
+  ['str_to_date', 'STR_TO_DATE(str, format) → DATETIME', 'Parses a date'],
+  ['date_add', 'DATE_ADD(date, INTERVAL expr unit)', 'Adds an interval'],
+  ['datediff', 'DATEDIFF(a, b) → INT', 'Days between two dates'],
+  ['unix_timestamp', 'UNIX_TIMESTAMP([date]) → BIGINT', 'Seconds since the epoch'],
+  ['from_unixtime', 'FROM_UNIXTIME(seconds [, format])', 'Epoch seconds to a date'],
+  ['concat', 'CONCAT(str, …) → VARCHAR', 'Concatenates'],
+  ['concat_ws', 'CONCAT_WS(sep, str, …) → VARCHAR', 'Concatenates with a separator'],
+  ['group_concat', 'GROUP_CONCAT([DISTINCT] expr [ORDER BY …] [SEPARATOR s])', 'Joins a group into one string'],
+  ['ifnull', 'IFNULL(a, b)', 'b when a is NULL'],
+  ['if', 'IF(cond, a, b)', 'a when cond, else b'],
+  ['coalesce', 'COALESCE(a, b, …)', 'First non-NULL'],
+  ['substring_index', 'SUBSTRING_INDEX(str, delim, count)', 'Part before/after a delimiter'],
+  ['json_extract', 'JSON_EXTRACT(doc, path, …)', 'Value at a JSON path'],
+  ['json_unquote', 'JSON_UNQUOTE(json) → VARCHAR', 'Unquotes a JSON string'],
+  ['json_object', 'JSON_OBJECT(key, value, …)', 'Builds a JSON object'],
+  ['count', 'COUNT(expr | *) → BIGINT', 'Counts rows'],
+  ['sum', 'SUM(expr)', 'Sum'],
+  ['avg', 'AVG(expr)', 'Average'],
+  ['min', 'MIN(expr)', 'Minimum'],
+  ['max', 'MAX(expr)', 'Maximum'],
+  ['round', 'ROUND(x [, d])', 'Rounds'],
+  ['md5', 'MD5(str) → VARCHAR(32)', 'MD5 hash as hex'],
+  ['uuid', 'UUID() → VARCHAR(36)', 'Random UUID'],
+  ['sleep', 'SLEEP(seconds)', 'Sleeps'],
+  ['found_rows', 'FOUND_ROWS()', 'Rows of the last SELECT'],
+  ['last_insert_id', 'LAST_INSERT_ID()', 'Last AUTO_INCREMENT value'],
+];
+
 export function functionsOf(dialect) {
-  return dialect === 'pgsql' ? postgresFunctions : flinkFunctions;
+  return dialect === 'pgsql' ? postgresFunctions : dialect === 'mysql' ? mysqlFunctions : flinkFunctions;
 }

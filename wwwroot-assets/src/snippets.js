@@ -80,6 +80,24 @@ END
 \\$\\$;`],
 ];
 
+export const mysqlSnippets = [
+  ['create table', 'CREATE TABLE … (InnoDB, utf8mb4)', `CREATE TABLE \${1:table_name} (
+  id BIGINT NOT NULL AUTO_INCREMENT,
+  \${2:name} VARCHAR(100) NOT NULL,
+  created_at DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+  PRIMARY KEY (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;`],
+  ['upsert', 'INSERT … ON DUPLICATE KEY UPDATE', `INSERT INTO \${1:table_name} (\${2:id}, \${3:value})
+VALUES (\${4:1}, \${5:'x'})
+ON DUPLICATE KEY UPDATE \${3:value} = VALUES(\${3:value});`],
+  ['procedure', 'DELIMITER // CREATE PROCEDURE … END//', `DELIMITER //
+CREATE PROCEDURE \${1:name}()
+BEGIN
+  \${2:SELECT 1;}
+END//
+DELIMITER ;`],
+];
+
 export function snippetsOf(dialect) {
-  return dialect === 'pgsql' ? postgresSnippets : flinkSnippets;
+  return dialect === 'pgsql' ? postgresSnippets : dialect === 'mysql' ? mysqlSnippets : flinkSnippets;
 }

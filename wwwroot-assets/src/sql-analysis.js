@@ -1,12 +1,13 @@
 // Parser-backed analysis (dt-sql-parser). Runs in the Web Worker in the browser and in Node for the tests.
-import { FlinkSQL, PostgreSQL } from 'dt-sql-parser';
+import { FlinkSQL, MySQL, PostgreSQL } from 'dt-sql-parser';
 import { offsetAt, positionAt, statementAtOffset } from './sql-text.js';
 
 const parsers = {};
 
 function parserOf(dialect) {
-  if (dialect !== 'flinksql' && dialect !== 'pgsql') throw new Error(`Unknown SQL dialect '${dialect}'.`);
-  return (parsers[dialect] ??= dialect === 'pgsql' ? new PostgreSQL() : new FlinkSQL());
+  const make = { flinksql: () => new FlinkSQL(), pgsql: () => new PostgreSQL(), mysql: () => new MySQL() }[dialect];
+  if (!make) throw new Error(`Unknown SQL dialect '${dialect}'.`);
+  return (parsers[dialect] ??= make());
 }
 
 /** Syntax errors of the whole script as 1-based marker ranges. */

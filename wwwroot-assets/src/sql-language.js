@@ -1,12 +1,13 @@
 // Monaco support for the SQL dialects of AllData, exposed as window.AllDataSql. Call AllDataSql.attach from
 // BlazorMonaco's OnDidInit (monaco is loaded by then); nothing touches monaco at script load.
 import { buildCompletions } from './sql-completion.js';
-import { flinkFunctions, postgresFunctions } from './functions.js';
+import { flinkFunctions, mysqlFunctions, postgresFunctions } from './functions.js';
 import { offsetAt, statementAtOffset } from './sql-text.js';
 
 const PARSER_OWNER = 'alldata-parser';
 const ENGINE_OWNER = 'alldata-engine';
-const DIALECTS = ['flinksql', 'pgsql'];
+const DIALECTS = ['flinksql', 'pgsql', 'mysql'];
+const NAMES = { flinksql: 'Flink SQL', pgsql: 'PostgreSQL', mysql: 'MySQL' };
 // The worker sits beside this script (whose URL may carry a fingerprint): resolve it against this script's URL.
 const workerUrl = new URL('alldata-sql-worker.js', document.currentScript?.src ?? new URL('dist/', document.baseURI)).href;
 
@@ -37,7 +38,23 @@ function createWorker() {
   return w;
 }
 
-function monarch(keywords, functions, caseInsensitive) {
+function monarch(keywords, functions, caseInsensitive, mysql = false) {
+  const tokens = monarchTokens(keywords, functions, caseInsensitive);
+  if (mysql) {
+    // MySQL: # comments, no dollar quotes or E'' strings, "…" and '…' are strings with backslash escapes.
+    tokens.tokenizer.root = [
+      [/^\s*DELIMITER\s+\S+/i, 'keyword'],
+      [/#.*$/, 'comment'],
+      ...tokens.tokenizer.root.filter(rule => !['@dollar.$0', '@escapedString', '@quoted', '@string'].some(n => JSON.stringify(rule).includes(n))),
+    ];
+    tokens.tokenizer.root.splice(4, 0, [/'/, 'string', '@myString'], [/"/, 'string', '@myDouble']);
+    tokens.tokenizer.myString = [[/\$\{[A-Za-z0-9_.]*\}/, 'variable'], [/\\./, 'string.escape'], [/[^'\\$]+/, 'string'], [/''/, 'string'], [/'/, 'string', '@pop'], [/\$/, 'string']];
+    tokens.tokenizer.myDouble = [[/\\./, 'string.escape'], [/[^"\\]+/, 'string'], [/""/, 'string'], [/"/, 'string', '@pop']];
+  }
+  return tokens;
+}
+
+function monarchTokens(keywords, functions, caseInsensitive) {
   return {
     ignoreCase: caseInsensitive,
     defaultToken: '',
@@ -77,6 +94,10 @@ const COMMON_KEYWORDS = ('SELECT FROM WHERE GROUP BY HAVING ORDER LIMIT OFFSET I
   'BIGINT INT INTEGER SMALLINT TINYINT BOOLEAN DOUBLE FLOAT DECIMAL NUMERIC VARCHAR CHAR STRING TEXT DATE TIME TIMESTAMP ARRAY MAP ROW').split(' ');
 const FLINK_KEYWORDS = COMMON_KEYWORDS.concat(('WATERMARK FOR SYSTEM_TIME OF DESCRIPTOR TUMBLE HOP CUMULATE EXECUTE STATEMENT CATALOG DATABASE ' +
   'TEMPORARY METADATA VIRTUAL ENFORCED LIKE MODULE JAR ADD REMOVE RESET TIMESTAMP_LTZ MULTISET RAW BYTES').split(' '));
+const MYSQL_KEYWORDS = COMMON_KEYWORDS.concat(('REPLACE IGNORE DUPLICATE AUTO_INCREMENT ENGINE CHARSET COLLATE UNSIGNED ZEROFILL ' +
+  'MEDIUMINT DATETIME YEAR ENUM BLOB LONGTEXT MEDIUMTEXT JSON DELIMITER PROCEDURE CALL DECLARE HANDLER CURSOR LOOP LEAVE ITERATE REPEAT ' +
+  'UNTIL WHILE STRAIGHT_JOIN FORCE KILL QUERY TRUNCATE SCHEMA DATABASE DATABASES TABLES COLUMNS PROCESSLIST STATUS VARIABLES LOCK UNLOCK ' +
+  'GENERATED ALWAYS STORED VIRTUAL FULLTEXT SPATIAL REGEXP RLIKE DIV XOR').split(' '));
 const PG_KEYWORDS = COMMON_KEYWORDS.concat(('RETURNING CONFLICT DO NOTHING SCHEMA SEQUENCE TRIGGER EXTENSION GRANT REVOKE VACUUM COPY ' +
   'MATERIALIZED REFRESH CONCURRENTLY SERIAL BIGSERIAL JSON JSONB UUID TIMESTAMPTZ BYTEA LANGUAGE PLPGSQL DECLARE RAISE NOTICE ILIKE ' +
   'SIMILAR FILTER WITHIN ONLY TRUNCATE CASCADE RESTRICT TEMP UNLOGGED GENERATED ALWAYS IDENTITY').split(' '));
@@ -97,12 +118,12 @@ function register() {
   const style = document.createElement('style');
   style.textContent = '.alldata-highlighted-line { background: rgba(255, 196, 0, 0.25); }';
   document.head.appendChild(style);
-  const definitions = { flinksql: [FLINK_KEYWORDS, flinkFunctions], pgsql: [PG_KEYWORDS, postgresFunctions] };
+  const definitions = { flinksql: [FLINK_KEYWORDS, flinkFunctions], pgsql: [PG_KEYWORDS, postgresFunctions], mysql: [MYSQL_KEYWORDS, mysqlFunctions] };
   for (const id of DIALECTS) {
-    monaco.languages.register({ id, aliases: [id === 'pgsql' ? 'PostgreSQL' : 'Flink SQL'] });
-    monaco.languages.setMonarchTokensProvider(id, monarch(definitions[id][0], definitions[id][1], true));
+    monaco.languages.register({ id, aliases: [NAMES[id]] });
+    monaco.languages.setMonarchTokensProvider(id, monarch(definitions[id][0], definitions[id][1], true, id === 'mysql'));
     monaco.languages.setLanguageConfiguration(id, {
-      comments: { lineComment: '--', blockComment: ['/*', '*/'] },
+      comments: { lineComment: id === 'mysql' ? '-- ' : '--', blockComment: ['/*', '*/'] },
       brackets: [['(', ')'], ['[', ']']],
       autoClosingPairs: [{ open: '(', close: ')' }, { open: '[', close: ']' }, { open: "'", close: "'", notIn: ['string'] }, { open: '"', close: '"', notIn: ['string'] }, { open: '`', close: '`' }],
       wordPattern: /(-?\d*\.\d\w*)|([^`~!@#%^&*()\-=+[{\]}\\|;:'",.<>/?\s$]+)/g,

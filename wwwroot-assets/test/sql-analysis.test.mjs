@@ -77,3 +77,10 @@ test('an empty Flink script offers connector snippets', async () => {
   const items = await buildCompletions({ dialect: 'flinksql', analysis, linePrefix: '', variables: [], catalog: null });
   assert.ok(items.some(i => i.kind === 'snippet' && i.label === 'create table kafka' && i.insertText.includes("'connector' = 'kafka'")));
 });
+
+test('MySQL sources are validated with the MySQL grammar (backticks, REPLACE) and typos are marked', () => {
+  assert.deepEqual(validateSql('mysql', "SELECT `order date` FROM `orders` WHERE id = 1;\nREPLACE INTO t (a) VALUES (1);"), []);
+  const markers = validateSql('mysql', 'SELECT 1;\nSELEC x FROM y;');
+  assert.equal(markers.length, 1);
+  assert.equal(markers[0].startLine, 2);
+});

@@ -19,6 +19,13 @@ public static class CatalogUi
         _ => Icons.Material.Outlined.TableChart,
     };
 
+    /// <summary>The product name of a source kind (not translated: these are names).</summary>
+    public static string KindName(DataSourceKind kind) => kind switch
+    {
+        DataSourceKind.MySql => "MySQL / MariaDB",
+        _ => "PostgreSQL",
+    };
+
     public static Color SyncColor(SyncStatus? status) => status switch
     {
         SyncStatus.Succeeded => Color.Success,

@@ -21,6 +21,7 @@ public static class SqlDialectLanguage
     {
         SqlDialect.FlinkSql => "flinksql",
         SqlDialect.PostgreSql => "pgsql",
+        SqlDialect.MySql => "mysql",
         _ => throw new ArgumentOutOfRangeException(nameof(dialect), dialect, null),
     };
 

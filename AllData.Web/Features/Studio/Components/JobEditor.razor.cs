@@ -1,3 +1,4 @@
+using AllData.Domain.Catalog;
 using AllData.Domain.Identity;
 using AllData.Domain.Jobs;
 using AllData.Domain.Operations;
@@ -20,6 +21,9 @@ public sealed partial class JobEditor
     private JobDetail? _job;
     private string _text = string.Empty;
     private Guid? _dataSourceId;
+
+    /// <summary>The editor's dialect: a Database SQL job is written in its chosen source's dialect.</summary>
+    private SqlDialect EditorDialect => _job!.Type.Dialect(_sources.FirstOrDefault(s => s.Id == _dataSourceId)?.Kind);
     private int? _timeout;
     private int _rowCap = Job.DefaultRowCap;
     private List<VariableRow> _variables = [];
