@@ -5,7 +5,7 @@ using AllData.Infrastructure.Operations;
 using AllData.Infrastructure.Studio;
 using AllData.Infrastructure.Persistence;
 using AllData.Web;
-using AllData.Web.Features.Studio;
+using AllData.Web.Api;
 using AllData.Web.Hubs;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -18,6 +18,7 @@ builder.Services
     .AddAllDataStudio()
     .AddAllDataFlinkOperations()
     .AddAllDataWeb(builder.Configuration)
+    .AddAllDataApi(builder.Configuration)
     .AddAllDataLive();
 
 var app = builder.Build();
@@ -26,7 +27,7 @@ await app.RunSetupAsync();
 
 app.UseAllDataPipeline();
 app.MapAllDataEndpoints();
-app.MapStudioEndpoints();
+app.MapAllDataApi();
 app.MapAllDataLive();
 
 await app.RunAsync();

@@ -210,7 +210,7 @@ internal sealed class FlinkJobOperations(
         var (db, _) = await appDb.ForWorkspaceAsync(ct);
         await using (db)
         {
-            var job = await db.Set<Job>().AsNoTracking().FirstOrDefaultAsync(j => j.Id == jobId, ct) ?? throw new DomainException("That job does not exist.");
+            var job = await db.Set<Job>().AsNoTracking().FirstOrDefaultAsync(j => j.Id == jobId, ct) ?? throw new NotFoundException("That job does not exist.");
             return (job.FlinkSettings, job.Version);
         }
     }
@@ -226,7 +226,7 @@ internal sealed class FlinkJobOperations(
                 throw new UnauthorizedAccessException("Changing a job's Flink settings needs the Developer role.");
             }
 
-            var job = await db.Set<Job>().FirstOrDefaultAsync(j => j.Id == jobId, ct) ?? throw new DomainException("That job does not exist.");
+            var job = await db.Set<Job>().FirstOrDefaultAsync(j => j.Id == jobId, ct) ?? throw new NotFoundException("That job does not exist.");
             if (settings.ClusterId is { } clusterId && !await db.Set<FlinkCluster>().AnyAsync(c => c.Id == clusterId, ct))
             {
                 throw new DomainException("That Flink cluster does not exist in this workspace.");
@@ -248,7 +248,7 @@ internal sealed class FlinkJobOperations(
                 throw new UnauthorizedAccessException("Operating Flink jobs needs the Operator role.");
             }
 
-            var run = await db.Set<JobRun>().AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId, ct) ?? throw new DomainException("That run does not exist.");
+            var run = await db.Set<JobRun>().AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId, ct) ?? throw new NotFoundException("That run does not exist.");
             if (run.Engine == RunEngine.DatabaseSql)
             {
                 throw new DomainException("That run is not a Flink run.");

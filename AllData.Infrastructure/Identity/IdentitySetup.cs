@@ -30,6 +30,7 @@ public static class IdentitySetup
         services.AddScoped<MemberService>();
         services.AddScoped<WorkspaceAdminService>();
         services.AddScoped<UserAdminService>();
+        services.AddScoped<ApiTokenService>();
         services.AddScoped<UserPreferences>();
         services.AddScoped<DatabaseSetup>();
         services.AddSingleton(TimeProvider.System);

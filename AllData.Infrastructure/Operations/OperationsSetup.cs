@@ -16,6 +16,7 @@ public static class OperationsSetup
         services.AddSingleton<IClusterSummarySource, FlinkClusterSummarySource>();
         services.AddScoped<OperationsQueries>();
         services.AddScoped<WallTokenService>();
+        services.AddScoped<RunRequestKeys>();
         return services;
     }
 }

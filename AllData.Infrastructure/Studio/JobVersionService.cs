@@ -45,7 +45,7 @@ internal sealed class JobVersionService(AppDb appDb, WorkspaceContext workspace,
         var (db, _) = await appDb.ForWorkspaceAsync(ct);
         await using var _db = db;
         var version = await db.Set<JobVersion>().AsNoTracking().FirstOrDefaultAsync(v => v.Id == versionId, ct)
-                      ?? throw new DomainException("That version does not exist.");
+                      ?? throw new NotFoundException("That version does not exist.");
         return JobVersionDetail.Of(version);
     }
 
@@ -58,7 +58,7 @@ internal sealed class JobVersionService(AppDb appDb, WorkspaceContext workspace,
         access.Require(WorkspaceRole.Developer, "restore versions");
         var job = await JobTreeService.JobAsync(db, jobId, ct);
         var version = await db.Set<JobVersion>().AsNoTracking().FirstOrDefaultAsync(v => v.Id == versionId, ct)
-                      ?? throw new DomainException("That version does not exist.");
+                      ?? throw new NotFoundException("That version does not exist.");
         try
         {
             job.RestoreDraft(version, basedOnVersion, await workspace.UserNameAsync(ct), clock.GetUtcNow());
