@@ -35,8 +35,8 @@ public static class ApiSetup
             // The API answers 401/403 with problem details instead of redirecting to the sign-in page.
             var login = o.Events.OnRedirectToLogin;
             var denied = o.Events.OnRedirectToAccessDenied;
-            o.Events.OnRedirectToLogin = c => IsApi(c.Request) ? Status(c.Response, StatusCodes.Status401Unauthorized) : login(c);
-            o.Events.OnRedirectToAccessDenied = c => IsApi(c.Request) ? Status(c.Response, StatusCodes.Status403Forbidden) : denied(c);
+            o.Events.OnRedirectToLogin = c => ApiTokenAuthentication.IsApiPath(c.Request.Path) ? Status(c.Response, StatusCodes.Status401Unauthorized) : login(c);
+            o.Events.OnRedirectToAccessDenied = c => ApiTokenAuthentication.IsApiPath(c.Request.Path) ? Status(c.Response, StatusCodes.Status403Forbidden) : denied(c);
         });
 
         services.AddProblemDetails();
@@ -98,7 +98,7 @@ public static class ApiSetup
     /// <summary>Problem details for the API's bare error statuses (401, 403, 404 of unknown routes …); place before authentication.</summary>
     public static WebApplication UseAllDataApiErrors(this WebApplication app)
     {
-        app.UseWhen(c => IsApi(c.Request), b => b.UseStatusCodePages());
+        app.UseWhen(c => ApiTokenAuthentication.IsApiPath(c.Request.Path), b => b.UseStatusCodePages());
         return app;
     }
 
@@ -128,8 +128,6 @@ public static class ApiSetup
             .AddPreferredSecuritySchemes("bearer"));
         return app;
     }
-
-    private static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments(Prefix, StringComparison.OrdinalIgnoreCase);
 
     private static Task Status(HttpResponse response, int status)
     {
