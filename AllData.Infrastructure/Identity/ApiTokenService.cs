@@ -25,10 +25,20 @@ public sealed record ApiTokenIdentity(Guid TokenId, string UserId, string UserNa
 /// handler resolves a presented token against the store on every request, so revoking a token or disabling its user
 /// takes effect on every instance at once.
 /// </summary>
-internal sealed class ApiTokenService(IDbContextFactory<AllDataDbContext> factory, WorkspaceContext workspace, TimeProvider clock)
+public sealed class ApiTokenService
 {
     public const string TokenPrefix = "adt_";
     private static readonly TimeSpan LastUsedGranularity = TimeSpan.FromMinutes(1);
+    private readonly IDbContextFactory<AllDataDbContext> factory;
+    private readonly WorkspaceContext workspace;
+    private readonly TimeProvider clock;
+
+    internal ApiTokenService(IDbContextFactory<AllDataDbContext> factory, WorkspaceContext workspace, TimeProvider clock)
+    {
+        this.factory = factory;
+        this.workspace = workspace;
+        this.clock = clock;
+    }
 
     public async Task<IReadOnlyList<ApiTokenInfo>> ListMineAsync(CancellationToken ct = default)
     {

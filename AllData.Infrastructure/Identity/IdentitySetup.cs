@@ -1,6 +1,7 @@
 using AllData.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AllData.Infrastructure.Identity;
@@ -30,7 +31,8 @@ public static class IdentitySetup
         services.AddScoped<MemberService>();
         services.AddScoped<WorkspaceAdminService>();
         services.AddScoped<UserAdminService>();
-        services.AddScoped<ApiTokenService>();
+        services.AddScoped(sp => new ApiTokenService(
+            sp.GetRequiredService<IDbContextFactory<AllDataDbContext>>(), sp.GetRequiredService<WorkspaceContext>(), sp.GetRequiredService<TimeProvider>()));
         services.AddScoped<UserPreferences>();
         services.AddScoped<DatabaseSetup>();
         services.AddSingleton(TimeProvider.System);

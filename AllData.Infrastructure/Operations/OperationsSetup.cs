@@ -27,7 +27,8 @@ public static class OperationsSetup
         services.AddSingleton<IClusterSummarySource, FlinkClusterSummarySource>();
         services.AddScoped<OperationsQueries>();
         services.AddScoped<WallTokenService>();
-        services.AddScoped<RunRequestKeys>();
+        services.AddScoped(sp => new RunRequestKeys(
+            sp.GetRequiredService<IDbContextFactory<AllDataDbContext>>(), sp.GetRequiredService<WorkspaceContext>(), sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 }

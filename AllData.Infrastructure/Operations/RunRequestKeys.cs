@@ -15,9 +15,19 @@ public sealed class IdempotencyKeyReusedException()
 /// Starts a run at most once per idempotency key in the acting user's workspace. The claim is a row in PostgreSQL (unique per workspace
 /// and key), so two instances receiving the same retry start one run between them.
 /// </summary>
-internal sealed class RunRequestKeys(IDbContextFactory<AllDataDbContext> factory, Identity.WorkspaceContext workspace, TimeProvider clock)
+public sealed class RunRequestKeys
 {
     private static readonly TimeSpan WaitForOther = TimeSpan.FromSeconds(30);
+    private readonly IDbContextFactory<AllDataDbContext> factory;
+    private readonly Identity.WorkspaceContext workspace;
+    private readonly TimeProvider clock;
+
+    internal RunRequestKeys(IDbContextFactory<AllDataDbContext> factory, Identity.WorkspaceContext workspace, TimeProvider clock)
+    {
+        this.factory = factory;
+        this.workspace = workspace;
+        this.clock = clock;
+    }
 
     /// <summary>The run started for <paramref name="key"/>: the one an earlier request started, or the one <paramref name="start"/> starts now.</summary>
     /// <returns>The run id, and whether this call started it.</returns>

@@ -15,10 +15,10 @@ using Microsoft.Extensions.Options;
 namespace AllData.Web.Features.Operations;
 
 /// <summary>
-/// Starts a run. Without a body (or with neither field) it runs the job's latest published version; <see cref="VersionId"/>
-/// pins a version; <see cref="Draft"/> runs the saved draft (Developer; published versions need Operator).
+/// Starts a run (Operator). Without a body (or without <see cref="VersionId"/>) it runs the job's latest published
+/// version; <see cref="VersionId"/> pins a version. <see cref="Parameters"/> are extra <c>${variables}</c> for this run.
 /// </summary>
-public sealed record StartRunRequest(Guid? VersionId, bool? Draft);
+public sealed record StartRunBody(Guid? VersionId, IReadOnlyDictionary<string, string>? Parameters);
 
 /// <summary>A run as the API shows it: the list columns, the version that ran, the error, and the status history.</summary>
 public sealed record RunView(RunListItem Run, Guid? JobVersionId, int? VersionNumber, string? ErrorMessage, IReadOnlyList<RunHistoryItem> History,
@@ -37,7 +37,7 @@ public static class OperationsEndpoints
     {
         api.MapPost("/jobs/{jobId:guid}/runs", StartAsync).Permits(ApiScopes.Run).WithTags("Runs")
             .WithName("StartRun")
-            .WithSummary("Starts a run of the job (latest published version unless a version or the draft is asked for). " +
+            .WithSummary("Starts a run of the job, its latest published version unless a version is given (Operator). " +
                          "With an Idempotency-Key header a retry returns the run the first request started (kept 24 hours).")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
@@ -73,14 +73,14 @@ public static class OperationsEndpoints
     }
 
     private static async Task<Results<Accepted<RunView>, ProblemHttpResult>> StartAsync(
-        Guid jobId, StartRunRequest? request, [FromHeader(Name = IdempotencyHeader)] string? idempotencyKey,
-        RunService runs, JobService jobs, JobVersionService versions, RunRequestKeys keys, OperationsQueries queries, CancellationToken ct)
+        Guid jobId, StartRunBody? request, [FromHeader(Name = IdempotencyHeader)] string? idempotencyKey,
+        RunCommands commands, JobService jobs, RunRequestKeys keys, OperationsQueries queries, CancellationToken ct)
     {
-        request ??= new StartRunRequest(null, null);
+        request ??= new StartRunBody(null, null);
         RunPreparationError? preparation = null;
         async Task<Guid> Start(CancellationToken token)
         {
-            var started = await StartRunAsync(jobId, request, jobs, versions, runs, token);
+            var started = await StartRunAsync(jobId, request, jobs, commands, token);
             preparation = started.PreparationError;
             return started.RunId;
         }
@@ -92,7 +92,7 @@ public static class OperationsEndpoints
         }
         else
         {
-            var fingerprint = Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(new { jobId, request.VersionId, request.Draft })));
+            var fingerprint = Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(new { jobId, request.VersionId, request.Parameters })));
             (runId, _) = await keys.StartOnceAsync(idempotencyKey, fingerprint, Start, ct);
         }
 
@@ -100,30 +100,21 @@ public static class OperationsEndpoints
         return TypedResults.Accepted($"{ApiSetup.Prefix}/runs/{runId}", RunView.Of(detail, preparation));
     }
 
-    /// <summary>The API's one way to start a run (switches to RunCommands with the runs core).</summary>
-    private static async Task<RunStarted> StartRunAsync(Guid jobId, StartRunRequest request, JobService jobs, JobVersionService versions, RunService runs,
-        CancellationToken ct)
+    /// <summary>The API's one way to start a run: through <see cref="RunCommands"/>, as the token's user.</summary>
+    private static async Task<RunStarted> StartRunAsync(Guid jobId, StartRunBody request, JobService jobs, RunCommands commands, CancellationToken ct)
     {
         var job = await jobs.GetAsync(jobId, ct);
-        if (request.Draft == true)
+        if (request.VersionId is null && job.LatestVersionNumber == 0)
         {
-            if (request.VersionId is not null)
-            {
-                throw new DomainException("Ask for a version or for the draft, not both.");
-            }
-
-            return await runs.StartAsync(jobId, RunTrigger.Api, null, null, ct);
+            throw new DomainException($"'{job.Name}' has no published version yet: publish it first.");
         }
 
-        var versionId = request.VersionId;
-        if (versionId is null)
+        return await commands.StartAsync(new StartRunRequest(jobId, RunTrigger.Api)
         {
-            versionId = await versions.ListAsync(jobId, ct) is [var latest, ..]
-                ? latest.Id
-                : throw new DomainException($"'{job.Name}' has no published version yet: publish it first, or start the draft with \"draft\": true.");
-        }
-
-        return await runs.StartAsync(jobId, RunTrigger.Api, versionId, null, ct);
+            VersionId = request.VersionId,
+            LatestPublished = request.VersionId is null,
+            Parameters = request.Parameters,
+        }, ct);
     }
 
     private static async Task<Ok<PageOf<RunListItem>>> ListAsync(OperationsQueries queries, Guid? jobId, RunStatus? status, int? page, int? pageSize,
@@ -141,10 +132,10 @@ public static class OperationsEndpoints
     private static async Task<Ok<RunView>> GetAsync(Guid runId, OperationsQueries queries, CancellationToken ct) =>
         TypedResults.Ok(RunView.Of(await DetailAsync(runId, queries, ct)));
 
-    private static async Task<Accepted<RunView>> CancelAsync(Guid runId, RunService runs, OperationsQueries queries, CancellationToken ct)
+    private static async Task<Accepted<RunView>> CancelAsync(Guid runId, RunCommands commands, OperationsQueries queries, CancellationToken ct)
     {
         await DetailAsync(runId, queries, ct);
-        await runs.CancelAsync(runId, ct);
+        await commands.CancelAsync(runId, ct);
         return TypedResults.Accepted($"{ApiSetup.Prefix}/runs/{runId}", RunView.Of(await DetailAsync(runId, queries, ct)));
     }
 
