@@ -1,6 +1,6 @@
 using AllData.Infrastructure;
 using AllData.Web;
-using AllData.Web.Features.Studio;
+using AllData.Web.Api;
 using AllData.Web.Hubs;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -8,6 +8,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services
     .AddAllDataInfrastructure(builder.Configuration)
     .AddAllDataWeb(builder.Configuration)
+    .AddAllDataApi(builder.Configuration)
     .AddAllDataLive();
 
 var app = builder.Build();
@@ -16,7 +17,7 @@ await app.RunSetupAsync();
 
 app.UseAllDataPipeline();
 app.MapAllDataEndpoints();
-app.MapStudioEndpoints();
+app.MapAllDataApi();
 app.MapAllDataLive();
 
 await app.RunAsync();

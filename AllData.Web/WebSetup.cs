@@ -1,6 +1,7 @@
 using System.Globalization;
 using AllData.Infrastructure.Catalog;
 using AllData.Infrastructure.Identity;
+using AllData.Web.Api;
 using AllData.Web.Components;
 using AllData.Web.Components.Shared;
 using AllData.Web.Features.Identity;
@@ -119,9 +120,11 @@ public static class WebSetup
             o.SupportedUICultures = Cultures;
             o.RequestCultureProviders = [new CookieRequestCultureProvider(), new AcceptLanguageHeaderRequestCultureProvider()];
         });
+        app.UseAllDataApiErrors();
         app.UseAuthentication();
         app.UseMiddleware<CurrentUserMiddleware>();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.UseAntiforgery();
         return app;
     }

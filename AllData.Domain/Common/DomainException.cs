@@ -1,4 +1,7 @@
 namespace AllData.Domain.Common;
 
 /// <summary>A rule of the domain was broken; the message is meant for the user.</summary>
-public sealed class DomainException(string message) : Exception(message);
+public class DomainException(string message) : Exception(message);
+
+/// <summary>The thing asked for does not exist (or is not visible in the acting user's workspace).</summary>
+public sealed class NotFoundException(string message) : DomainException(message);

@@ -257,7 +257,7 @@ public sealed class CatalogService
         await using (db)
         {
             var table = await db.Set<CatalogTable>().AsNoTracking().FirstOrDefaultAsync(t => t.Id == id, ct)
-                ?? throw new DomainException("The table is not in the catalog.");
+                ?? throw new NotFoundException("The table is not in the catalog.");
             var referenced = table.ForeignKeys.Select(f => (f.ReferencedSchema, f.ReferencedTable)).Distinct().ToList();
             var schemas = referenced.Select(r => r.ReferencedSchema).Distinct().ToList();
             var names = referenced.Select(r => r.ReferencedTable).Distinct().ToList();
@@ -285,7 +285,7 @@ public sealed class CatalogService
         await using (db)
         {
             var table = await db.Set<CatalogTable>().AsNoTracking().FirstOrDefaultAsync(t => t.Id == id, ct)
-                ?? throw new DomainException("The table is not in the catalog.");
+                ?? throw new NotFoundException("The table is not in the catalog.");
             return await db.Set<CatalogChange>().AsNoTracking()
                 .Where(c => c.DataSourceId == table.DataSourceId && c.SchemaName == table.SchemaName && c.TableName == table.Name)
                 .OrderByDescending(c => c.At).ThenBy(c => c.ColumnName)
@@ -300,7 +300,7 @@ public sealed class CatalogService
         {
             access.Require(WorkspaceRole.Developer, "edit data sources");
             var table = await db.Set<CatalogTable>().FirstOrDefaultAsync(t => t.Id == id, ct)
-                ?? throw new DomainException("The table is not in the catalog.");
+                ?? throw new NotFoundException("The table is not in the catalog.");
             table.Annotate(description, tags, owner);
             await db.SaveChangesAsync(ct);
         }
@@ -313,7 +313,7 @@ public sealed class CatalogService
         {
             access.Require(WorkspaceRole.Developer, "edit data sources");
             var column = await db.Set<CatalogColumn>().FirstOrDefaultAsync(c => c.Id == columnId, ct)
-                ?? throw new DomainException("The column is not in the catalog.");
+                ?? throw new NotFoundException("The column is not in the catalog.");
             column.Annotate(description, tags);
             await db.SaveChangesAsync(ct);
         }
@@ -347,7 +347,7 @@ public sealed class CatalogService
     private static async Task<(CatalogTable Table, DataSource Source, List<CatalogColumn> Columns)> Load(AllDataDbContext db, Guid id, CancellationToken ct)
     {
         var table = await db.Set<CatalogTable>().AsNoTracking().FirstOrDefaultAsync(t => t.Id == id, ct)
-            ?? throw new DomainException("The table is not in the catalog.");
+            ?? throw new NotFoundException("The table is not in the catalog.");
         var source = await db.Set<DataSource>().AsNoTracking().FirstAsync(d => d.Id == table.DataSourceId, ct);
         var columns = await db.Set<CatalogColumn>().AsNoTracking().Where(c => c.TableId == id).OrderBy(c => c.Position).ToListAsync(ct);
         return (table, source, columns);

@@ -248,7 +248,7 @@ public sealed class FlinkClusterService
             access.Require(WorkspaceRole.Operator, "adopt Flink jobs");
 
             await FindAsync(db, clusterId, tracking: false, ct);
-            job = await db.Set<Job>().AsNoTracking().FirstOrDefaultAsync(j => j.Id == jobId, ct) ?? throw new DomainException("That job does not exist.");
+            job = await db.Set<Job>().AsNoTracking().FirstOrDefaultAsync(j => j.Id == jobId, ct) ?? throw new NotFoundException("That job does not exist.");
             if (job.Type == JobType.DatabaseSql)
             {
                 throw new DomainException("Only a Flink job can adopt a Flink job.");
@@ -287,7 +287,7 @@ public sealed class FlinkClusterService
     private static async Task<FlinkCluster> FindAsync(AllDataDbContext db, Guid id, bool tracking, CancellationToken ct)
     {
         var query = tracking ? db.Set<FlinkCluster>() : db.Set<FlinkCluster>().AsNoTracking();
-        return await query.FirstOrDefaultAsync(c => c.Id == id, ct) ?? throw new DomainException("The Flink cluster does not exist.");
+        return await query.FirstOrDefaultAsync(c => c.Id == id, ct) ?? throw new NotFoundException("The Flink cluster does not exist.");
     }
 
     private static async Task EnsureUniqueNameAsync(AllDataDbContext db, string name, Guid? except, CancellationToken ct)

@@ -235,7 +235,7 @@ public sealed class FlinkJobOperations
         var (db, _) = await appDb.ForWorkspaceAsync(ct);
         await using (db)
         {
-            var job = await db.Set<Job>().AsNoTracking().FirstOrDefaultAsync(j => j.Id == jobId, ct) ?? throw new DomainException("That job does not exist.");
+            var job = await db.Set<Job>().AsNoTracking().FirstOrDefaultAsync(j => j.Id == jobId, ct) ?? throw new NotFoundException("That job does not exist.");
             return (job.FlinkSettings, job.Version);
         }
     }
@@ -248,7 +248,7 @@ public sealed class FlinkJobOperations
         {
             access.Require(WorkspaceRole.Developer, "change a job's Flink settings");
 
-            var job = await db.Set<Job>().FirstOrDefaultAsync(j => j.Id == jobId, ct) ?? throw new DomainException("That job does not exist.");
+            var job = await db.Set<Job>().FirstOrDefaultAsync(j => j.Id == jobId, ct) ?? throw new NotFoundException("That job does not exist.");
             if (settings.ClusterId is { } clusterId && !await db.Set<FlinkCluster>().AnyAsync(c => c.Id == clusterId, ct))
             {
                 throw new DomainException("That Flink cluster does not exist in this workspace.");
@@ -267,7 +267,7 @@ public sealed class FlinkJobOperations
         {
             access.Require(WorkspaceRole.Operator, "operate Flink jobs");
 
-            var run = await db.Set<JobRun>().AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId, ct) ?? throw new DomainException("That run does not exist.");
+            var run = await db.Set<JobRun>().AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId, ct) ?? throw new NotFoundException("That run does not exist.");
             if (run.Engine == RunEngine.DatabaseSql)
             {
                 throw new DomainException("That run is not a Flink run.");

@@ -1,6 +1,7 @@
 using AllData.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AllData.Infrastructure.Identity;
@@ -32,6 +33,8 @@ public static class IdentitySetup
         services.AddScopedInternal<UserAdminService>();
         services.AddScopedInternal<UserPreferences>();
         services.AddScopedInternal<DatabaseSetup>();
+        services.AddScoped(sp => new ApiTokenService(
+            sp.GetRequiredService<IDbContextFactory<AllDataDbContext>>(), sp.GetRequiredService<WorkspaceContext>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(TimeProvider.System);
         return services;
     }

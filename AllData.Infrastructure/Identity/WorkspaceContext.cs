@@ -82,8 +82,17 @@ public sealed class WorkspaceContext
                 select new WorkspaceAccess(w.Id, w.Name, m.Role))
             .ToListAsync(ct);
 
+        if (currentUser.BoundWorkspaceId is { } bound)
+        {
+            // An API token acts in its own workspace only, with its role capped by the token's scopes.
+            var cap = currentUser.RoleCap;
+            workspaces = workspaces.Where(w => w.WorkspaceId == bound)
+                .Select(w => cap is { } max && w.Role > max ? w with { Role = max } : w).ToList();
+        }
+
         var current = workspaces.FirstOrDefault(w => w.WorkspaceId == user.CurrentWorkspaceId) ?? workspaces.FirstOrDefault();
-        _access = new UserAccess(user.Id, user.UserName ?? string.Empty, DisplayNameOf(user), user.IsSystemAdmin,
+        _access = new UserAccess(user.Id, user.UserName ?? string.Empty, DisplayNameOf(user),
+            user.IsSystemAdmin && currentUser.BoundWorkspaceId is null,
             user.PrefersDarkMode, current, workspaces);
         _accessUserId = userId;
         _loadedAt = clock.GetUtcNow();

@@ -170,6 +170,18 @@ public sealed class OperationsQueries
         }
     }
 
+    /// <summary>The first <paramref name="max"/> lines of a run's log after <paramref name="afterSequence"/>, oldest first (a follower's next batch).</summary>
+    public async Task<IReadOnlyList<RunLogEntry>> LogAfterAsync(Guid runId, long afterSequence, int max = 1000, CancellationToken ct = default)
+    {
+        var (db, _) = await appDb.ForWorkspaceAsync(ct);
+        await using (db)
+        {
+            return await db.Set<RunLogLine>().AsNoTracking().Where(l => l.RunId == runId && l.Sequence > afterSequence)
+                .OrderBy(l => l.Sequence).Take(max)
+                .Select(l => new RunLogEntry(l.Sequence, l.At, l.Level, l.Text)).ToListAsync(ct);
+        }
+    }
+
     /// <summary>The whole log of a run, streamed from the store (never loaded at once). Empty when the run is not visible.</summary>
     public async IAsyncEnumerable<RunLogEntry> StreamLogAsync(Guid runId, [EnumeratorCancellation] CancellationToken ct = default)
     {

@@ -27,6 +27,8 @@ public static class OperationsSetup
         services.AddSingleton<IClusterSummarySource, FlinkClusterSummarySource>();
         services.AddScopedInternal<OperationsQueries>();
         services.AddScopedInternal<WallTokenService>();
+        services.AddScoped(sp => new RunRequestKeys(
+            sp.GetRequiredService<IDbContextFactory<AllDataDbContext>>(), sp.GetRequiredService<WorkspaceContext>(), sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 }

@@ -26,7 +26,7 @@ public sealed class JobService
         var (db, _) = await appDb.ForWorkspaceAsync(ct);
         await using var _db = db;
         var job = await db.Set<Job>().AsNoTracking().FirstOrDefaultAsync(j => j.Id == jobId, ct)
-                  ?? throw new DomainException("That job no longer exists.");
+                  ?? throw new NotFoundException("That job no longer exists.");
         return JobDetail.Of(job);
     }
 

@@ -64,7 +64,7 @@ public sealed class JobTreeService
         await using var _db = db;
         access.Require(WorkspaceRole.Developer, "move folders");
         var folders = await db.Set<JobFolder>().ToListAsync(ct);
-        var folder = folders.FirstOrDefault(f => f.Id == folderId) ?? throw new DomainException("That folder no longer exists.");
+        var folder = folders.FirstOrDefault(f => f.Id == folderId) ?? throw new NotFoundException("That folder no longer exists.");
         if (parentId is { } target && folders.All(f => f.Id != target))
         {
             throw new DomainException("The target folder no longer exists.");
@@ -230,7 +230,7 @@ public sealed class JobTreeService
         var all = await db.Set<JobFolder>().AsNoTracking().Select(f => new { f.Id, f.ParentId }).ToListAsync(ct);
         if (all.All(f => f.Id != folderId))
         {
-            throw new DomainException("That folder no longer exists.");
+            throw new NotFoundException("That folder no longer exists.");
         }
 
         List<Guid> subtree = [folderId];
@@ -253,7 +253,7 @@ public sealed class JobTreeService
     {
         if (folderId is { } id && !await db.Set<JobFolder>().AnyAsync(f => f.Id == id, ct))
         {
-            throw new DomainException("That folder no longer exists.");
+            throw new NotFoundException("That folder no longer exists.");
         }
     }
 
@@ -274,8 +274,8 @@ public sealed class JobTreeService
     }
 
     private static async Task<JobFolder> FolderAsync(AllDataDbContext db, Guid id, CancellationToken ct) =>
-        await db.Set<JobFolder>().FirstOrDefaultAsync(f => f.Id == id, ct) ?? throw new DomainException("That folder no longer exists.");
+        await db.Set<JobFolder>().FirstOrDefaultAsync(f => f.Id == id, ct) ?? throw new NotFoundException("That folder no longer exists.");
 
     internal static async Task<Job> JobAsync(AllDataDbContext db, Guid id, CancellationToken ct) =>
-        await db.Set<Job>().FirstOrDefaultAsync(j => j.Id == id, ct) ?? throw new DomainException("That job no longer exists.");
+        await db.Set<Job>().FirstOrDefaultAsync(j => j.Id == id, ct) ?? throw new NotFoundException("That job no longer exists.");
 }

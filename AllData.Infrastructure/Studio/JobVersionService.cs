@@ -56,7 +56,7 @@ public sealed class JobVersionService
         var (db, _) = await appDb.ForWorkspaceAsync(ct);
         await using var _db = db;
         var version = await db.Set<JobVersion>().AsNoTracking().FirstOrDefaultAsync(v => v.Id == versionId, ct)
-                      ?? throw new DomainException("That version does not exist.");
+                      ?? throw new NotFoundException("That version does not exist.");
         return JobVersionDetail.Of(version);
     }
 
@@ -69,7 +69,7 @@ public sealed class JobVersionService
         access.Require(WorkspaceRole.Developer, "restore versions");
         var job = await JobTreeService.JobAsync(db, jobId, ct);
         var version = await db.Set<JobVersion>().AsNoTracking().FirstOrDefaultAsync(v => v.Id == versionId, ct)
-                      ?? throw new DomainException("That version does not exist.");
+                      ?? throw new NotFoundException("That version does not exist.");
         try
         {
             job.RestoreDraft(version, basedOnVersion, await workspace.UserNameAsync(ct), clock.GetUtcNow());

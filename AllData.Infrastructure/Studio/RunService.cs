@@ -88,6 +88,6 @@ public sealed class RunService
         var (db, _) = await appDb.ForWorkspaceAsync(ct);
         await using var _db = db;
         return await db.Set<JobRun>().AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId, ct)
-               ?? throw new DomainException("That run does not exist.");
+               ?? throw new NotFoundException("That run does not exist.");
     }
 }

@@ -21,7 +21,6 @@ public static class LiveSetup
     public static WebApplication MapAllDataLive(this WebApplication app)
     {
         app.MapHub<LiveHub>(WallTokenAuthentication.HubPath);
-        app.MapOperationsEndpoints();
         return app;
     }
 }

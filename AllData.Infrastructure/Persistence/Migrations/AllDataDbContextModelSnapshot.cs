@@ -765,6 +765,81 @@ namespace AllData.Infrastructure.Persistence.Migrations
                     b.ToTable("flink_snapshots", (string)null);
                 });
 
+            modelBuilder.Entity("AllData.Domain.Identity.ApiToken", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<DateTimeOffset?>("LastUsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_used_at");
+
+                    b.Property<string>("LastUsedFrom")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("last_used_from");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Prefix")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)")
+                        .HasColumnName("prefix");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<int>("Scopes")
+                        .HasColumnType("integer")
+                        .HasColumnName("scopes");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("token_hash")
+                        .IsFixedLength();
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("user_id");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("workspace_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_api_tokens");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_api_tokens_token_hash");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_api_tokens_user_id");
+
+                    b.HasIndex("WorkspaceId")
+                        .HasDatabaseName("ix_api_tokens_workspace_id");
+
+                    b.ToTable("api_tokens", (string)null);
+                });
+
             modelBuilder.Entity("AllData.Domain.Identity.Workspace", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1246,6 +1321,44 @@ namespace AllData.Infrastructure.Persistence.Migrations
                         .HasName("pk_run_log_lines");
 
                     b.ToTable("run_log_lines", (string)null);
+                });
+
+            modelBuilder.Entity("AllData.Domain.Operations.RunRequestKey", b =>
+                {
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("workspace_id");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("key");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("fingerprint")
+                        .IsFixedLength();
+
+                    b.Property<Guid?>("RunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("run_id");
+
+                    b.HasKey("WorkspaceId", "Key")
+                        .HasName("pk_run_request_keys");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_run_request_keys_created_at");
+
+                    b.HasIndex("RunId")
+                        .HasDatabaseName("ix_run_request_keys_run_id");
+
+                    b.ToTable("run_request_keys", (string)null);
                 });
 
             modelBuilder.Entity("AllData.Domain.Operations.RunStatusChange", b =>
@@ -2035,6 +2148,23 @@ namespace AllData.Infrastructure.Persistence.Migrations
                         .HasConstraintName("fk_flink_savepoint_operations_job_run_run_id");
                 });
 
+            modelBuilder.Entity("AllData.Domain.Identity.ApiToken", b =>
+                {
+                    b.HasOne("AllData.Infrastructure.Identity.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_api_tokens_users_user_id");
+
+                    b.HasOne("AllData.Domain.Identity.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_api_tokens_workspaces_workspace_id");
+                });
+
             modelBuilder.Entity("AllData.Domain.Identity.WorkspaceMember", b =>
                 {
                     b.HasOne("AllData.Infrastructure.Identity.AppUser", null)
@@ -2122,6 +2252,22 @@ namespace AllData.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_run_log_lines_job_runs_run_id");
+                });
+
+            modelBuilder.Entity("AllData.Domain.Operations.RunRequestKey", b =>
+                {
+                    b.HasOne("AllData.Domain.Operations.JobRun", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_run_request_keys_job_runs_run_id");
+
+                    b.HasOne("AllData.Domain.Identity.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_run_request_keys_workspaces_workspace_id");
                 });
 
             modelBuilder.Entity("AllData.Domain.Operations.RunStatusChange", b =>

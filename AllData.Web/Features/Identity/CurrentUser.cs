@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using AllData.Domain.Identity;
 using AllData.Infrastructure.Identity;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server.Circuits;
@@ -18,6 +19,12 @@ public sealed class CurrentUser(IOptions<IdentityOptions> identity) : ICurrentUs
     public string? UserId => _principal.Identity?.IsAuthenticated == true
         ? _principal.FindFirstValue(identity.Value.ClaimsIdentity.UserIdClaimType)
         : null;
+
+    /// <summary>An API token's workspace: the token acts there, whatever the user last chose in the switcher.</summary>
+    public Guid? BoundWorkspaceId => ApiTokenClaims.WorkspaceOf(_principal);
+
+    /// <summary>An API token's scopes cap the role it acts with.</summary>
+    public WorkspaceRole? RoleCap => ApiTokenClaims.ScopesOf(_principal) is { } scopes ? ApiScopeRules.CapOf(scopes) ?? WorkspaceRole.Viewer : null;
 
     internal void Set(ClaimsPrincipal principal) => _principal = principal;
 }

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using AllData.Infrastructure.Operations;
+using AllData.Web.Features.Identity;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
@@ -46,7 +47,8 @@ public static class WallTokenAuthentication
     }
 
     private static string Select(HttpContext context) =>
-        context.Request.Cookies.ContainsKey("alldata.auth") || string.IsNullOrEmpty(TokenOf(context.Request))
+        ApiTokenAuthentication.TokenOf(context.Request) is not null ? ApiTokenAuthentication.Scheme
+        : context.Request.Cookies.ContainsKey("alldata.auth") || string.IsNullOrEmpty(TokenOf(context.Request))
             ? IdentityConstants.ApplicationScheme
             : Scheme;
 }
