@@ -4,6 +4,7 @@ using AllData.Infrastructure.Flink;
 using AllData.Infrastructure.Operations;
 using AllData.Infrastructure.Studio;
 using AllData.Infrastructure.Persistence;
+using AllData.Infrastructure.Scheduling;
 using AllData.Web;
 using AllData.Web.Features.Studio;
 using AllData.Web.Hubs;
@@ -17,6 +18,7 @@ builder.Services
     .AddAllDataOperations()
     .AddAllDataStudio()
     .AddAllDataFlinkOperations()
+    .AddAllDataScheduling(builder.Configuration)
     .AddAllDataWeb(builder.Configuration)
     .AddAllDataLive();
 

@@ -71,7 +71,7 @@ internal sealed class FlinkAutoRestarter(
                 restores.Set(run.JobId, restorePath);
             }
 
-            var started = await orchestrator.StartAsync(run.WorkspaceId, "auto-restart", run.JobId, RunTrigger.AutoRestart, run.JobVersionId, null, ct);
+            var started = await orchestrator.StartAsync(run.WorkspaceId, "auto-restart", run.JobId, RunTrigger.AutoRestart, run.JobVersionId, null, ct: ct);
             return started.RunId;
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -167,7 +167,7 @@ internal sealed class FlinkJobOperations(
         }
 
         restores.Set(run.JobId, stop.Location);
-        var started = await orchestrator.StartAsync(run.WorkspaceId, by, run.JobId, RunTrigger.Manual, run.JobVersionId, null, ct);
+        var started = await orchestrator.StartAsync(run.WorkspaceId, by, run.JobId, RunTrigger.Manual, run.JobVersionId, null, ct: ct);
         return started.RunId;
     }
 

@@ -37,9 +37,10 @@ internal sealed class RunOrchestrator(
     public IReadOnlyCollection<Guid> LiveRunIds => [.. _live.Keys];
 
     /// <param name="versionId">A published version to run; null runs the draft (studio runs only).</param>
+    /// <param name="parameters">Extra <c>${variables}</c> of this run (a schedule slot's logical date); they win over the job's.</param>
     /// <param name="range">Part of the script to run (studio "run at cursor/selection"); null runs it all.</param>
     public async Task<RunStarted> StartAsync(Guid workspaceId, string? startedBy, Guid jobId, RunTrigger trigger, Guid? versionId = null,
-        StatementRange? range = null, CancellationToken ct = default)
+        StatementRange? range = null, IReadOnlyDictionary<string, string>? parameters = null, CancellationToken ct = default)
     {
         Job job;
         JobVersion? version = null;
@@ -57,6 +58,17 @@ internal sealed class RunOrchestrator(
 
             var workspaceVariables = await db.Set<WorkspaceVariable>().AsNoTracking().ToListAsync(ct);
             resolved = secrets.Resolve(workspaceVariables, version?.Variables ?? job.Variables);
+            if (parameters is { Count: > 0 })
+            {
+                // Extra ${variables} of this run (a schedule's logical date) win over the job's own.
+                var values = new Dictionary<string, string>(resolved.Values, StringComparer.Ordinal);
+                foreach (var (name, value) in parameters)
+                {
+                    values[name] = value;
+                }
+
+                resolved = resolved with { Values = values };
+            }
         }
 
         if (!_engines.TryGetValue(job.Type.Engine(), out var engine))

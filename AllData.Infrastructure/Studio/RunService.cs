@@ -28,7 +28,7 @@ internal sealed class RunService(
     {
         var access = await workspace.RequireWorkspaceAsync(ct);
         access.Require(versionId is null ? WorkspaceRole.Developer : WorkspaceRole.Operator, versionId is null ? "run drafts" : "run jobs");
-        return await orchestrator.StartAsync(access.WorkspaceId, await workspace.UserNameAsync(ct), jobId, trigger, versionId, range, ct);
+        return await orchestrator.StartAsync(access.WorkspaceId, await workspace.UserNameAsync(ct), jobId, trigger, versionId, range, ct: ct);
     }
 
     public async Task CancelAsync(Guid runId, CancellationToken ct = default)
