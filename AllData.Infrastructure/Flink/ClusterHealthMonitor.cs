@@ -10,12 +10,15 @@ namespace AllData.Infrastructure.Flink;
 
 /// <summary>
 /// Probes every registered cluster (<c>/overview</c> + <c>/config</c>) every <see cref="FlinkTrackerOptions.HealthInterval"/>,
-/// stores the latest health on the cluster and publishes <see cref="ClusterHealthChanged"/>.
+/// stores the latest health on the cluster and publishes <see cref="ClusterHealthChanged"/>. Of several instances sharing
+/// the store, only the one holding the health lock probes (<see cref="AdvisoryLock"/>).
 /// </summary>
 internal sealed class ClusterHealthMonitor(
-    IDbContextFactory<AllDataDbContext> factory, FlinkClusterConnections connections, ILiveEvents events, TimeProvider clock,
+    IDbContextFactory<AllDataDbContext> factory, AdvisoryLocks locks, FlinkClusterConnections connections, ILiveEvents events, TimeProvider clock,
     IOptions<FlinkTrackerOptions> options, ILogger<ClusterHealthMonitor> logger) : BackgroundService
 {
+    public static readonly long LockKey = AdvisoryLock.KeyOf(Guid.Empty, "AllData.Flink.HealthMonitor");
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.Value.Enabled)
@@ -23,12 +26,16 @@ internal sealed class ClusterHealthMonitor(
             return;
         }
 
+        await using var held = locks.Create(LockKey, "Flink health monitor");
         using var timer = new PeriodicTimer(options.Value.HealthInterval, clock);
         do
         {
             try
             {
-                await ProbeAllAsync(stoppingToken);
+                if (await held.TryAcquireAsync(stoppingToken))
+                {
+                    await ProbeAllAsync(stoppingToken);
+                }
             }
             catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {

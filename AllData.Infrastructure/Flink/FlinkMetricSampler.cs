@@ -18,10 +18,11 @@ public sealed record FlinkMetricsSampled(
 /// <summary>
 /// Samples running Flink jobs every <see cref="FlinkTrackerOptions.MetricsInterval"/>: records in/out per second summed over
 /// vertices and subtasks, last checkpoint duration and size, failed checkpoints, restarts. Stored at 10 s resolution (kept
-/// 6 h) and 1 min resolution (kept 7 days, the minute's latest sample), pruned by the same loop, and published.
+/// 6 h) and 1 min resolution (kept 7 days, the minute's latest sample), pruned by the same loop, and published. Of several
+/// instances sharing the store, only the one holding the sampling lock samples (<see cref="AdvisoryLock"/>).
 /// </summary>
 internal sealed class FlinkMetricSampler(
-    IDbContextFactory<AllDataDbContext> factory, FlinkClusterConnections connections, ILiveEvents events, TimeProvider clock,
+    IDbContextFactory<AllDataDbContext> factory, AdvisoryLocks locks, FlinkClusterConnections connections, ILiveEvents events, TimeProvider clock,
     IOptions<FlinkTrackerOptions> options, ILogger<FlinkMetricSampler> logger) : BackgroundService
 {
     public static readonly TimeSpan FineRetention = TimeSpan.FromHours(6);
@@ -29,6 +30,8 @@ internal sealed class FlinkMetricSampler(
 
     private static readonly string[] JobMetrics = ["lastCheckpointDuration", "lastCheckpointSize", "numberOfFailedCheckpoints", "numRestarts"];
     private static readonly string[] VertexMetrics = ["numRecordsInPerSecond", "numRecordsOutPerSecond"];
+
+    public static readonly long LockKey = AdvisoryLock.KeyOf(Guid.Empty, "AllData.Flink.MetricSampler");
 
     private readonly Dictionary<string, IReadOnlyList<string>> _vertices = [];
 
@@ -39,11 +42,17 @@ internal sealed class FlinkMetricSampler(
             return;
         }
 
+        await using var held = locks.Create(LockKey, "Flink metric sampler");
         using var timer = new PeriodicTimer(options.Value.MetricsInterval, clock);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
             {
+                if (!await held.TryAcquireAsync(stoppingToken))
+                {
+                    continue;
+                }
+
                 await SampleAllAsync(stoppingToken);
                 await PruneAsync(stoppingToken);
             }

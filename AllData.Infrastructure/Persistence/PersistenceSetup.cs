@@ -21,6 +21,8 @@ public static class PersistenceSetup
                 $"Set ConnectionStrings:{ConnectionName} (or the environment variable ConnectionStrings__{ConnectionName}).");
         services.AddDbContextFactory<AllDataDbContext>(o => Configure(o, connectionString));
         services.AddScoped<AppDb>();
+        services.AddSingleton(sp => new AdvisoryLocks(sp.GetRequiredService<IDbContextFactory<AllDataDbContext>>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>()));
         // Secrets (data source passwords, tokens) are encrypted with Data Protection; its key ring lives in this store
         // so every app instance shares it and a restart loses nothing.
         services.AddDataProtection().SetApplicationName("AllData").PersistKeysToDbContext<AllDataDbContext>();

@@ -136,7 +136,7 @@ internal sealed class ScheduleFiring(
             else if (schedule.TimeoutSeconds is { } seconds && createdAt + TimeSpan.FromSeconds(seconds) < now && slot.RunId is { } runId)
             {
                 logger.LogWarning("Run {RunId} of schedule {ScheduleId} passed its {Timeout} s timeout; stopping it", runId, schedule.Id, seconds);
-                await starter.CancelAsync(runId, $"schedule {schedule.Name} (timeout {seconds} s)", ct);
+                await starter.CancelAsync(schedule.WorkspaceId, runId, $"schedule {schedule.Name} (timeout {seconds} s)", ct);
                 timedOut++;
             }
         }
@@ -281,7 +281,7 @@ internal sealed class ScheduleFiring(
             case OverlapDecision.CancelPreviousThenStart:
                 foreach (var runId in previous)
                 {
-                    await starter.CancelAsync(runId, $"schedule {schedule.Name} (overlap policy: cancel the previous run)", ct);
+                    await starter.CancelAsync(schedule.WorkspaceId, runId, $"schedule {schedule.Name} (overlap policy: cancel the previous run)", ct);
                 }
 
                 break;

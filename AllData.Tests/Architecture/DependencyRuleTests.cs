@@ -24,4 +24,25 @@ public sealed class DependencyRuleTests
     [Fact]
     public void Domain_does_not_reference_infrastructure_or_web() =>
         Assert.DoesNotContain(References(Domain), n => n.StartsWith("AllData.", StringComparison.Ordinal));
+
+    [Fact]
+    public void Operations_does_not_depend_on_the_studio()
+    {
+        const BindingFlags all = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
+        var operations = Infrastructure.GetTypes().Where(t => t.Namespace == "AllData.Infrastructure.Operations");
+        var used = operations.SelectMany(t =>
+            t.GetConstructors(all).SelectMany(c => c.GetParameters().Select(p => p.ParameterType))
+                .Concat(t.GetFields(all).Select(f => f.FieldType))
+                .Concat(t.GetProperties(all).Select(p => p.PropertyType))
+                .Concat(t.GetMethods(all).SelectMany(m => m.GetParameters().Select(p => p.ParameterType).Append(m.ReturnType)))
+                .SelectMany(Unwrap)
+                .Select(u => (t.Name, Used: u)));
+
+        Assert.Empty(used.Where(x => x.Used.Namespace == "AllData.Infrastructure.Studio").Select(x => $"{x.Name} uses {x.Used.Name}").Distinct());
+    }
+
+    private static IEnumerable<Type> Unwrap(Type type) =>
+        type.IsGenericType ? type.GetGenericArguments().SelectMany(Unwrap).Append(type)
+        : type.HasElementType ? Unwrap(type.GetElementType()!)
+        : [type];
 }

@@ -23,6 +23,7 @@ internal sealed record TrackedRun(Guid RunId, Guid WorkspaceId, Guid JobId, Flin
 internal sealed class ClusterTracker(
     FlinkClusterTarget target,
     IDbContextFactory<AllDataDbContext> factory,
+    AdvisoryLocks locks,
     FlinkClusterConnections connections,
     RunRecorder recorder,
     TimeProvider clock,
@@ -34,11 +35,11 @@ internal sealed class ClusterTracker(
     private readonly FlinkJobManagerClient _client = connections.JobManager(target);
     private readonly Dictionary<FlinkJobId, FlinkJobState> _lastState = [];
     private readonly Dictionary<FlinkJobId, DateTimeOffset> _checkpointsReadAt = [];
-    private NpgsqlConnection? _lockConnection;
+    private readonly AdvisoryLock _lock = locks.Create(AdvisoryLock.KeyOf(target.Id), "Flink tracker");
 
     public FlinkClusterTarget Target => target;
 
-    public bool HoldsLock => _lockConnection is { State: ConnectionState.Open };
+    public bool HoldsLock => _lock.IsHeld;
 
     /// <summary>Jobs on the cluster that no tracked run owns, as of the last tick (external jobs).</summary>
     public IReadOnlyList<FlinkJobSummary> ExternalJobs { get; private set; } = [];
@@ -46,57 +47,13 @@ internal sealed class ClusterTracker(
     /// <summary>Whether the cluster answered the last tick.</summary>
     public bool? LastTickAnswered { get; private set; }
 
-    /// <summary>The advisory-lock key of a cluster: the id's two halves folded into a bigint.</summary>
-    public static long LockKey(Guid clusterId)
-    {
-        Span<byte> bytes = stackalloc byte[16];
-        clusterId.TryWriteBytes(bytes);
-        return BitConverter.ToInt64(bytes[..8]) ^ BitConverter.ToInt64(bytes[8..]);
-    }
+    /// <summary>The advisory-lock key of a cluster's tracking.</summary>
+    public static long LockKey(Guid clusterId) => AdvisoryLock.KeyOf(clusterId);
 
     /// <summary>
-    /// Takes (or confirms) the cluster's advisory lock on a dedicated connection held until disposal; false when another
-    /// instance holds it. Called before every tick.
+    /// Takes (or confirms) the cluster's tracking lock; false when another instance holds it. Called before every tick.
     /// </summary>
-    public async Task<bool> TryAcquireLockAsync(CancellationToken ct)
-    {
-        if (HoldsLock)
-        {
-            // The lock lives as long as its session: check the connection is still there before trusting it.
-            try
-            {
-                await using var ping = new NpgsqlCommand("SELECT 1", _lockConnection);
-                await ping.ExecuteScalarAsync(ct);
-                return true;
-            }
-            catch (NpgsqlException e)
-            {
-                logger.LogWarning(e, "Lost the tracking lock of Flink cluster {ClusterId}; taking it again", target.Id);
-            }
-        }
-
-        await ReleaseLockAsync();
-        string connectionString;
-        await using (var db = await factory.CreateDbContextAsync(ct))
-        {
-            connectionString = db.Database.GetConnectionString() ?? throw new InvalidOperationException("The store has no connection string.");
-        }
-
-        var builder = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, ApplicationName = "AllData Flink tracker" };
-        var connection = new NpgsqlConnection(builder.ConnectionString);
-        await connection.OpenAsync(ct);
-        await using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock(@key)", connection);
-        command.Parameters.AddWithValue("key", LockKey(target.Id));
-        if (await command.ExecuteScalarAsync(ct) is true)
-        {
-            _lockConnection = connection;
-            logger.LogInformation("Tracking Flink cluster {ClusterId} ({ClusterName})", target.Id, target.Name);
-            return true;
-        }
-
-        await connection.DisposeAsync();
-        return false;
-    }
+    public Task<bool> TryAcquireLockAsync(CancellationToken ct) => _lock.TryAcquireAsync(ct);
 
     /// <summary>Tracks until canceled: takes the lock (retrying while another instance holds it), then ticks.</summary>
     public async Task RunAsync(CancellationToken ct)
@@ -347,32 +304,5 @@ internal sealed class ClusterTracker(
         }
     }
 
-    private async Task ReleaseLockAsync()
-    {
-        if (_lockConnection is { } connection)
-        {
-            _lockConnection = null;
-            try
-            {
-                if (connection.State != System.Data.ConnectionState.Open)
-                {
-                    return;
-                }
-
-                // Unlock explicitly: closing the connection frees the lock only once the server's backend has exited,
-                // which can lag, so another instance could find the cluster still taken.
-                await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(@key)", connection);
-                unlock.Parameters.AddWithValue("key", LockKey(target.Id));
-                await unlock.ExecuteScalarAsync();
-            }
-            catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
-            {
-                logger.LogDebug(e, "Could not unlock Flink cluster {ClusterId}; closing the connection frees it", target.Id);
-            }
-            finally
-            {
-                await connection.DisposeAsync();
-            }
-        }
-    }
+    private Task ReleaseLockAsync() => _lock.ReleaseAsync();
 }

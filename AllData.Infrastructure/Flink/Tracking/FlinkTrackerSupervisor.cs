@@ -15,6 +15,7 @@ namespace AllData.Infrastructure.Flink.Tracking;
 /// </summary>
 internal sealed class FlinkTrackerSupervisor(
     IDbContextFactory<AllDataDbContext> factory,
+    AdvisoryLocks locks,
     FlinkClusterConnections connections,
     RunRecorder recorder,
     TimeProvider clock,
@@ -25,7 +26,7 @@ internal sealed class FlinkTrackerSupervisor(
     private readonly ILogger _logger = loggers.CreateLogger<FlinkTrackerSupervisor>();
 
     public ClusterTracker CreateTracker(FlinkClusterTarget target) =>
-        new(target, factory, connections, recorder, clock, options.Value, loggers.CreateLogger<ClusterTracker>());
+        new(target, factory, locks, connections, recorder, clock, options.Value, loggers.CreateLogger<ClusterTracker>());
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -2,6 +2,7 @@ using AllData.Domain.Catalog;
 using AllData.Domain.Identity;
 using AllData.Domain.Operations;
 using AllData.Domain.Scheduling;
+using AllData.Infrastructure;
 using AllData.Infrastructure.Catalog;
 using AllData.Infrastructure.Identity;
 using AllData.Infrastructure.Operations;
@@ -46,8 +47,7 @@ internal sealed class SchedulingHost : IAsyncDisposable
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton<IConfiguration>(configuration);
-        services.AddAllDataPersistence(configuration).AddAllDataIdentity().AddAllDataCatalog().AddAllDataOperations().AddAllDataStudio()
-            .AddAllDataScheduling(configuration);
+        services.AddAllDataInfrastructure(configuration);
         services.AddSingleton<TestCurrentUser>();
         services.AddScoped<ICurrentUser>(sp => sp.GetRequiredService<TestCurrentUser>());
         _services = services.BuildServiceProvider();

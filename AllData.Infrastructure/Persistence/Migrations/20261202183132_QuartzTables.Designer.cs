@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace AllData.Infrastructure.Persistence.Migrations
 {
     [DbContext(typeof(AllDataDbContext))]
-    [Migration("20261202172348_QuartzTables")]
+    [Migration("20261202183132_QuartzTables")]
     partial class QuartzTables
     {
         /// <inheritdoc />

@@ -1,5 +1,4 @@
-using AllData.Infrastructure.Scheduling;
-using Microsoft.EntityFrameworkCore.Migrations;
+﻿using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
@@ -11,14 +10,13 @@ namespace AllData.Infrastructure.Persistence.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            // Quartz.NET's own PostgreSQL schema, as the Quartz package ships it (see QuartzSchema).
-            migrationBuilder.Sql(QuartzSchema.CreateTables);
+
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.Sql(QuartzSchema.DropTables);
+
         }
     }
 }
