@@ -5,6 +5,7 @@ using AllData.Infrastructure.Jobs;
 using AllData.Infrastructure.Operations;
 using AllData.Infrastructure.Persistence;
 using AllData.Infrastructure.Quality;
+using AllData.Infrastructure.Scheduling;
 using AllData.Infrastructure.Studio;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,5 +27,6 @@ public static class InfrastructureSetup
             .AddAllDataOperations()
             .AddAllDataStudio()
             .AddAllDataFlinkOperations()
-            .AddAllDataQuality();
+            .AddAllDataQuality()
+            .AddAllDataScheduling(configuration);
 }

@@ -1,0 +1,73 @@
+using AllData.Domain.Identity;
+using AllData.Domain.Jobs;
+using AllData.Domain.Operations;
+using AllData.Domain.Scheduling;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace AllData.Infrastructure.Scheduling;
+
+internal sealed class ScheduleConfiguration : IEntityTypeConfiguration<Schedule>
+{
+    public void Configure(EntityTypeBuilder<Schedule> builder)
+    {
+        builder.ToTable("schedules");
+        builder.HasKey(s => s.Id);
+        builder.Property(s => s.Id).ValueGeneratedNever();
+        builder.Property(s => s.Name).HasMaxLength(Schedule.MaxNameLength);
+        builder.Property(s => s.Kind).HasConversion<string>().HasMaxLength(20);
+        builder.Property(s => s.Cron).HasMaxLength(ScheduleTiming.MaxCronLength);
+        builder.Property(s => s.TimeZoneId).HasMaxLength(100);
+        builder.Property(s => s.Overlap).HasConversion<string>().HasMaxLength(20);
+        builder.Property(s => s.Misfire).HasConversion<string>().HasMaxLength(20);
+        builder.Property(s => s.CreatedBy).HasMaxLength(Schedule.MaxUserLength);
+        builder.Property(s => s.UpdatedBy).HasMaxLength(Schedule.MaxUserLength);
+        builder.Ignore(s => s.Timing);
+        builder.Ignore(s => s.Retry);
+        builder.Ignore(s => s.Behaviour);
+        builder.Property<uint>("Version").IsRowVersion();
+
+        builder.HasOne<Workspace>().WithMany().HasForeignKey(s => s.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<Job>().WithMany().HasForeignKey(s => s.JobId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<JobVersion>().WithMany().HasForeignKey(s => s.PinnedVersionId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<HolidayCalendar>().WithMany().HasForeignKey(s => s.CalendarId).OnDelete(DeleteBehavior.SetNull);
+        builder.HasIndex(s => new { s.WorkspaceId, s.Name }).IsUnique();
+        builder.HasIndex(s => s.JobId);
+    }
+}
+
+internal sealed class ScheduleSlotConfiguration : IEntityTypeConfiguration<ScheduleSlot>
+{
+    public void Configure(EntityTypeBuilder<ScheduleSlot> builder)
+    {
+        builder.ToTable("schedule_slots");
+        builder.HasKey(s => s.Id);
+        builder.Property(s => s.Id).ValueGeneratedNever();
+        builder.Property(s => s.State).HasConversion<string>().HasMaxLength(20);
+        builder.Property(s => s.Source).HasConversion<string>().HasMaxLength(20);
+        builder.Property(s => s.Reason).HasMaxLength(ScheduleSlot.MaxReasonLength);
+        builder.Property<uint>("Version").IsRowVersion();
+
+        builder.HasOne<Workspace>().WithMany().HasForeignKey(s => s.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<Schedule>().WithMany().HasForeignKey(s => s.ScheduleId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<JobRun>().WithMany().HasForeignKey(s => s.RunId).OnDelete(DeleteBehavior.SetNull);
+
+        // The ledger's promise: one row, and so one run, per (schedule, logical time).
+        builder.HasIndex(s => new { s.ScheduleId, s.LogicalTime }).IsUnique().IsDescending(false, true);
+        builder.HasIndex(s => s.State).HasFilter("state IN ('Queued', 'RetryWaiting', 'Started')");
+    }
+}
+
+internal sealed class HolidayCalendarConfiguration : IEntityTypeConfiguration<HolidayCalendar>
+{
+    public void Configure(EntityTypeBuilder<HolidayCalendar> builder)
+    {
+        builder.ToTable("holiday_calendars");
+        builder.HasKey(c => c.Id);
+        builder.Property(c => c.Id).ValueGeneratedNever();
+        builder.Property(c => c.Name).HasMaxLength(Schedule.MaxNameLength);
+        builder.Property(c => c.Dates).HasColumnType("date[]");
+        builder.HasOne<Workspace>().WithMany().HasForeignKey(c => c.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(c => new { c.WorkspaceId, c.Name }).IsUnique();
+    }
+}
