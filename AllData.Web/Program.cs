@@ -1,3 +1,4 @@
+using AllData.Infrastructure.Alerts;
 using AllData.Infrastructure.Catalog;
 using AllData.Infrastructure.Identity;
 using AllData.Infrastructure.Flink;
@@ -17,6 +18,7 @@ builder.Services
     .AddAllDataOperations()
     .AddAllDataStudio()
     .AddAllDataFlinkOperations()
+    .AddAllDataAlerts(builder.Configuration)
     .AddAllDataWeb(builder.Configuration)
     .AddAllDataLive();
 

@@ -126,9 +126,18 @@ public static class AlertRateShaper
     }
 }
 
-/// <summary>Grouping: a notification for a rule and channel that sent within the window waits for the window's end, to go out together.</summary>
+/// <summary>
+/// Grouping: the first notification of a rule on a channel goes out at once; one arriving within the window after it waits
+/// for the window's end, and every other arriving meanwhile joins that same send. <paramref name="anchor"/> is the latest
+/// due time of the rule's notifications on the channel.
+/// </summary>
 public static class AlertGrouping
 {
-    public static DateTimeOffset DueAt(DateTimeOffset now, DateTimeOffset? lastForRuleAndChannel, TimeSpan window) =>
-        lastForRuleAndChannel is { } last && now - last < window ? last + window : now;
+    public static DateTimeOffset DueAt(DateTimeOffset now, DateTimeOffset? anchor, TimeSpan window) => anchor switch
+    {
+        null => now,
+        { } a when a >= now => a,
+        { } a when now - a < window => a + window,
+        _ => now,
+    };
 }

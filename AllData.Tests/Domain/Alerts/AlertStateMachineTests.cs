@@ -246,6 +246,8 @@ public sealed class AlertDeliveryRulesTests
         var window = TimeSpan.FromSeconds(30);
         Assert.Equal(T0, AlertGrouping.DueAt(T0, null, window));
         Assert.Equal(T0.AddSeconds(20), AlertGrouping.DueAt(T0, T0.AddSeconds(-10), window));
+        Assert.Equal(T0.AddSeconds(20), AlertGrouping.DueAt(T0.AddSeconds(5), T0.AddSeconds(20), window));
+        Assert.Equal(T0, AlertGrouping.DueAt(T0, T0, window));
         Assert.Equal(T0, AlertGrouping.DueAt(T0, T0.AddSeconds(-31), window));
     }
 
