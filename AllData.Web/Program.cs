@@ -1,10 +1,4 @@
-using AllData.Infrastructure.Alerts;
-using AllData.Infrastructure.Catalog;
-using AllData.Infrastructure.Identity;
-using AllData.Infrastructure.Flink;
-using AllData.Infrastructure.Operations;
-using AllData.Infrastructure.Studio;
-using AllData.Infrastructure.Persistence;
+using AllData.Infrastructure;
 using AllData.Web;
 using AllData.Web.Features.Studio;
 using AllData.Web.Hubs;
@@ -12,13 +6,7 @@ using AllData.Web.Hubs;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services
-    .AddAllDataPersistence(builder.Configuration)
-    .AddAllDataIdentity()
-    .AddAllDataCatalog()
-    .AddAllDataOperations()
-    .AddAllDataStudio()
-    .AddAllDataFlinkOperations()
-    .AddAllDataAlerts(builder.Configuration)
+    .AddAllDataInfrastructure(builder.Configuration)
     .AddAllDataWeb(builder.Configuration)
     .AddAllDataLive();
 

@@ -13,6 +13,8 @@ public sealed class JobRun : IWorkspaceOwned
     public const int MaxSummaryLength = 2000;
     public const int MaxFlinkJobIdLength = 64;
     public const int MaxStartedByLength = 200;
+    public const int MaxRestorePathLength = 2000;
+    public const int MaxOwnerLength = 200;
 
     /// <summary>
     /// The allowed moves. Unknown is never final: from it, any state the engine reports again is allowed.
@@ -32,6 +34,7 @@ public sealed class JobRun : IWorkspaceOwned
     }.ToFrozenDictionary();
 
     private readonly List<RunStatusChange> _history = [];
+    private Dictionary<string, string> _parameters = new(StringComparer.Ordinal);
 
     private JobRun()
     {
@@ -109,6 +112,29 @@ public sealed class JobRun : IWorkspaceOwned
 
     /// <summary>A short outcome for lists ("3 statements, 120 rows affected").</summary>
     public string? ResultSummary { get; private set; }
+
+    /// <summary>The data time the run is for: a schedule's slot; for a manual run the time it was started.</summary>
+    public DateTimeOffset? LogicalTime { get; private set; }
+
+    /// <summary>The Flink savepoint or checkpoint the run restores from, chosen when it was started.</summary>
+    public string? RestorePath { get; private set; }
+
+    /// <summary>Extra <c>${variables}</c> given at start (schedule logical-time values, API parameters); they win over the job's.</summary>
+    public IReadOnlyDictionary<string, string> Parameters => _parameters;
+
+    /// <summary>The schedule whose fire started the run.</summary>
+    public Guid? ScheduleId { get; private set; }
+
+    /// <summary>The app instance executing the run in its process (database sessions), while it does.</summary>
+    public string? OwnerInstanceId { get; private set; }
+
+    /// <summary>Until when the owner's claim holds; the owner renews it by heartbeat. Expired = the instance stopped.</summary>
+    public DateTimeOffset? LeaseExpiresAt { get; private set; }
+
+    /// <summary>When somebody asked to stop the run; the owner honours the request, wherever the request was made.</summary>
+    public DateTimeOffset? CancelRequestedAt { get; private set; }
+
+    public string? CancelRequestedBy { get; private set; }
 
     /// <summary>Every status change, oldest first, starting with the creation (from null to Queued).</summary>
     public IReadOnlyList<RunStatusChange> History => _history;
@@ -208,6 +234,77 @@ public sealed class JobRun : IWorkspaceOwned
     }
 
     public void SetResultSummary(string? summary) => ResultSummary = Clip(summary, MaxSummaryLength);
+
+    /// <summary>What the run was started with, recorded at creation: logical time, restore path, parameters, schedule.</summary>
+    public void SetStartOptions(DateTimeOffset? logicalTime, string? restorePath, IReadOnlyDictionary<string, string>? parameters, Guid? scheduleId)
+    {
+        if (Status != RunStatus.Queued)
+        {
+            throw new DomainException("Start options are set when the run is created.");
+        }
+
+        if (restorePath is { Length: > MaxRestorePathLength })
+        {
+            throw new DomainException($"A restore path has at most {MaxRestorePathLength} characters.");
+        }
+
+        if (restorePath is not null && Engine == RunEngine.DatabaseSql)
+        {
+            throw new DomainException("A database SQL run has nothing to restore.");
+        }
+
+        LogicalTime = logicalTime;
+        RestorePath = string.IsNullOrWhiteSpace(restorePath) ? null : restorePath.Trim();
+        _parameters = parameters is null ? new(StringComparer.Ordinal) : new(parameters, StringComparer.Ordinal);
+        ScheduleId = scheduleId;
+    }
+
+    /// <summary>An instance takes the run to execute it in its process, holding it until <paramref name="leaseUntil"/>.</summary>
+    public void Claim(string ownerInstanceId, DateTimeOffset leaseUntil)
+    {
+        if (string.IsNullOrWhiteSpace(ownerInstanceId) || ownerInstanceId.Length > MaxOwnerLength)
+        {
+            throw new DomainException($"An owner instance id is a non-empty id of at most {MaxOwnerLength} characters.");
+        }
+
+        if (IsFinal)
+        {
+            throw new DomainException($"The run is already {Status}; nobody can take it.");
+        }
+
+        if (OwnerInstanceId is { } owner && owner != ownerInstanceId)
+        {
+            throw new DomainException("Another instance already executes the run.");
+        }
+
+        OwnerInstanceId = ownerInstanceId;
+        LeaseExpiresAt = leaseUntil;
+    }
+
+    /// <summary>No instance executes the run any more (a Flink job handed to its cluster's tracker).</summary>
+    public void Release()
+    {
+        OwnerInstanceId = null;
+        LeaseExpiresAt = null;
+    }
+
+    /// <summary>True when an instance executes the run and its lease still holds at <paramref name="now"/>.</summary>
+    public bool IsOwnedAt(DateTimeOffset now) => OwnerInstanceId is not null && LeaseExpiresAt is { } until && until > now;
+
+    /// <summary>
+    /// Stores a stop request; the owner sees it and stops the run. Idempotent: the first request stands. A final run
+    /// ignores it.
+    /// </summary>
+    public void RecordCancelRequest(DateTimeOffset at, string? by)
+    {
+        if (IsFinal || CancelRequestedAt is not null)
+        {
+            return;
+        }
+
+        CancelRequestedAt = at;
+        CancelRequestedBy = Clip(by, MaxStartedByLength);
+    }
 
     private void Move(RunStatus to, DateTimeOffset at, string? reason)
     {

@@ -1,6 +1,6 @@
 using AllData.Domain.Alerts;
 using AllData.Infrastructure.Persistence;
-using Microsoft.AspNetCore.DataProtection;
+using AllData.Infrastructure.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -8,13 +8,13 @@ using Microsoft.Extensions.Options;
 namespace AllData.Infrastructure.Alerts;
 
 /// <summary>Encrypts channel secrets at rest with ASP.NET Data Protection (its key ring is in the store).</summary>
-internal sealed class AlertChannelSecretStore(IDataProtectionProvider provider)
+internal sealed class AlertChannelSecretStore(Secrets secrets)
 {
-    private readonly IDataProtector _protector = provider.CreateProtector("AllData.Alerts.ChannelSecrets.v1");
+    private const string Purpose = "AllData.Alerts.ChannelSecrets.v1";
 
-    public string Protect(AlertChannelSecrets secrets) => _protector.Protect(secrets.ToJson());
+    public string Protect(AlertChannelSecrets value) => secrets.Protect(Purpose, value.ToJson());
 
-    public AlertChannelSecrets Unprotect(AlertChannel channel) => AlertChannelSecrets.FromJson(_protector.Unprotect(channel.ProtectedSecrets));
+    public AlertChannelSecrets Unprotect(AlertChannel channel) => AlertChannelSecrets.FromJson(secrets.Unprotect(Purpose, channel.ProtectedSecrets));
 }
 
 /// <summary>Renders messages in the workspace's language with the channel's templates, and the links back to AllData.</summary>

@@ -1,5 +1,6 @@
 using AllData.Domain.Catalog;
 using AllData.Domain.Common;
+using AllData.Domain.Identity;
 using AllData.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -274,7 +275,7 @@ internal sealed class CatalogService(AppDb appDb, DataSourceSecrets secrets, Cat
         var (db, access) = await appDb.ForWorkspaceAsync(ct);
         await using (db)
         {
-            DataSourceService.RequireDeveloper(access);
+            access.Require(WorkspaceRole.Developer, "edit data sources");
             var table = await db.Set<CatalogTable>().FirstOrDefaultAsync(t => t.Id == id, ct)
                 ?? throw new DomainException("The table is not in the catalog.");
             table.Annotate(description, tags, owner);
@@ -287,7 +288,7 @@ internal sealed class CatalogService(AppDb appDb, DataSourceSecrets secrets, Cat
         var (db, access) = await appDb.ForWorkspaceAsync(ct);
         await using (db)
         {
-            DataSourceService.RequireDeveloper(access);
+            access.Require(WorkspaceRole.Developer, "edit data sources");
             var column = await db.Set<CatalogColumn>().FirstOrDefaultAsync(c => c.Id == columnId, ct)
                 ?? throw new DomainException("The column is not in the catalog.");
             column.Annotate(description, tags);

@@ -123,7 +123,7 @@ internal sealed class DataSourceService(
         Guid id;
         await using (db)
         {
-            RequireDeveloper(access);
+            access.Require(WorkspaceRole.Developer, "edit data sources");
             var source = new DataSource(access.WorkspaceId, input.ToSettings(), secrets.Protect(input.Password), clock.GetUtcNow());
             secrets.ConnectionOf(source).ToNpgsql();
             await EnsureUniqueName(db, source.Name, null, ct);
@@ -141,7 +141,7 @@ internal sealed class DataSourceService(
         var (db, access) = await appDb.ForWorkspaceAsync(ct);
         await using (db)
         {
-            RequireDeveloper(access);
+            access.Require(WorkspaceRole.Developer, "edit data sources");
             var source = await Find(db, id, ct);
             source.ChangeSettings(input.ToSettings(), secrets.Protect(input.Password), clock.GetUtcNow());
             secrets.ConnectionOf(source).ToNpgsql();
@@ -155,7 +155,7 @@ internal sealed class DataSourceService(
         var (db, access) = await appDb.ForWorkspaceAsync(ct);
         await using (db)
         {
-            RequireDeveloper(access);
+            access.Require(WorkspaceRole.Developer, "edit data sources");
             var source = await Find(db, id, ct);
             if (enabled)
             {
@@ -190,7 +190,7 @@ internal sealed class DataSourceService(
         var (db, access) = await appDb.ForWorkspaceAsync(ct);
         await using (db)
         {
-            RequireDeveloper(access);
+            access.Require(WorkspaceRole.Developer, "edit data sources");
             var source = await Find(db, id, ct);
             db.Remove(source);
             await db.SaveChangesAsync(ct);
@@ -206,7 +206,7 @@ internal sealed class DataSourceService(
         var (db, access) = await appDb.ForWorkspaceAsync(ct);
         await using (db)
         {
-            RequireDeveloper(access);
+            access.Require(WorkspaceRole.Developer, "edit data sources");
             string? password = input.Password;
             if (string.IsNullOrEmpty(password) && existingId is { } id)
             {
@@ -264,20 +264,9 @@ internal sealed class DataSourceService(
     {
         var (db, access) = await appDb.ForWorkspaceAsync(ct);
         await db.DisposeAsync();
-        if (!access.Role.Includes(role))
-        {
-            throw new UnauthorizedAccessException($"This needs the {role} role in the workspace.");
-        }
+        access.Require(role, "do this");
 
         return access;
-    }
-
-    internal static void RequireDeveloper(WorkspaceAccess access)
-    {
-        if (!access.Role.Includes(WorkspaceRole.Developer))
-        {
-            throw new UnauthorizedAccessException("Editing data sources needs the Developer role.");
-        }
     }
 
     private static async Task<DataSource> Find(AllDataDbContext db, Guid id, CancellationToken ct, bool tracking = true)

@@ -1,6 +1,6 @@
 using AllData.Domain.Catalog;
 using AllData.Domain.Common;
-using Microsoft.AspNetCore.DataProtection;
+using AllData.Infrastructure.Identity;
 using Npgsql;
 
 namespace AllData.Infrastructure.Catalog;
@@ -57,15 +57,14 @@ internal sealed record SourceConnection(
 }
 
 /// <summary>Encrypts data source passwords at rest with ASP.NET Data Protection (its key ring is in the store).</summary>
-internal sealed class DataSourceSecrets(IDataProtectionProvider provider)
+internal sealed class DataSourceSecrets(Secrets secrets)
 {
     private const string Purpose = "AllData.Catalog.DataSourcePassword.v1";
-    private readonly IDataProtector _protector = provider.CreateProtector(Purpose);
 
-    public string? Protect(string? password) => string.IsNullOrEmpty(password) ? null : _protector.Protect(password);
+    public string? Protect(string? password) => string.IsNullOrEmpty(password) ? null : secrets.Protect(Purpose, password);
 
     public SourceConnection ConnectionOf(DataSource source) => new(
         source.Kind, source.Host, source.Port, source.Database, source.UserName,
-        source.ProtectedPassword is null ? null : _protector.Unprotect(source.ProtectedPassword),
+        source.ProtectedPassword is null ? null : secrets.Unprotect(Purpose, source.ProtectedPassword),
         source.SslMode, source.Options);
 }

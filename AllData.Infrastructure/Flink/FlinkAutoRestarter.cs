@@ -4,6 +4,7 @@ using AllData.Domain.Operations;
 using AllData.Infrastructure.Operations;
 using AllData.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -16,8 +17,8 @@ namespace AllData.Infrastructure.Flink;
 /// never starts one while another run of the job still has a live Flink job.
 /// </summary>
 internal sealed class FlinkAutoRestarter(
-    IDbContextFactory<AllDataDbContext> factory, ILiveEvents events, RunOrchestrator orchestrator, RunRecorder recorder,
-    FlinkPendingRestores restores, TimeProvider clock, ILogger<FlinkAutoRestarter> logger) : IHostedService
+    IDbContextFactory<AllDataDbContext> factory, ILiveEvents events, IServiceScopeFactory scopes, RunRecorder recorder,
+    TimeProvider clock, ILogger<FlinkAutoRestarter> logger) : IHostedService
 {
     private IDisposable? _subscription;
 
@@ -66,12 +67,9 @@ internal sealed class FlinkAutoRestarter(
                 return null;
             }
 
-            if (restorePath is not null)
-            {
-                restores.Set(run.JobId, restorePath);
-            }
-
-            var started = await orchestrator.StartAsync(run.WorkspaceId, "auto-restart", run.JobId, RunTrigger.AutoRestart, run.JobVersionId, null, ct);
+            await using var scope = scopes.CreateAsyncScope();
+            var started = await scope.ServiceProvider.GetRequiredService<RunCommands>().StartAsSystemAsync(run.WorkspaceId, "auto-restart",
+                new StartRunRequest(run.JobId, RunTrigger.AutoRestart) { VersionId = run.JobVersionId, RestorePath = restorePath }, ct);
             return started.RunId;
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using AllData.Domain.Flink;
 using AllData.Infrastructure.Operations;
-using Microsoft.AspNetCore.DataProtection;
+using AllData.Infrastructure.Identity;
 
 namespace AllData.Infrastructure.Flink;
 
@@ -49,16 +49,15 @@ public sealed record FlinkClusterTarget(Guid Id, Guid WorkspaceId, string Name, 
 public sealed record ClusterHealthChanged(Guid WorkspaceId, Guid ClusterId, FlinkClusterHealth Health) : LiveEvent(WorkspaceId);
 
 /// <summary>Encrypts the Authorization header of clusters and turns a stored cluster into REST clients.</summary>
-public sealed class FlinkClusterConnections(IDataProtectionProvider protection, FlinkClientFactory clients)
+public sealed class FlinkClusterConnections(Secrets secrets, FlinkClientFactory clients)
 {
     private const string Purpose = "AllData.Flink.ClusterAuthHeader.v1";
-    private readonly IDataProtector _protector = protection.CreateProtector(Purpose);
 
-    public string? Protect(string? header) => string.IsNullOrWhiteSpace(header) ? null : _protector.Protect(header.Trim());
+    public string? Protect(string? header) => string.IsNullOrWhiteSpace(header) ? null : secrets.Protect(Purpose, header.Trim());
 
     public FlinkClusterTarget TargetOf(FlinkCluster cluster)
     {
-        var header = cluster.ProtectedAuthHeader is null ? null : _protector.Unprotect(cluster.ProtectedAuthHeader);
+        var header = cluster.ProtectedAuthHeader is null ? null : secrets.Unprotect(Purpose, cluster.ProtectedAuthHeader);
         return new FlinkClusterTarget(cluster.Id, cluster.WorkspaceId, cluster.Name, new FlinkEndpoint(new Uri(cluster.JobManagerUrl), header),
             cluster.SqlGatewayUrl is null ? null : new FlinkEndpoint(new Uri(cluster.SqlGatewayUrl), header));
     }

@@ -84,7 +84,7 @@ internal sealed class FlinkClusterService(
         var (db, access) = await appDb.ForWorkspaceAsync(ct);
         await using (db)
         {
-            RequireAdmin(access);
+            access.Require(WorkspaceRole.Admin, "register and edit Flink clusters");
             var cluster = new FlinkCluster(access.WorkspaceId, input.Name, input.JobManagerUrl, input.SqlGatewayUrl,
                 connections.Protect(input.AuthHeader), clock.GetUtcNow());
             await EnsureUniqueNameAsync(db, cluster.Name, null, ct);
@@ -101,7 +101,7 @@ internal sealed class FlinkClusterService(
         var (db, access) = await appDb.ForWorkspaceAsync(ct);
         await using (db)
         {
-            RequireAdmin(access);
+            access.Require(WorkspaceRole.Admin, "register and edit Flink clusters");
             var cluster = await FindAsync(db, id, tracking: true, ct);
             var at = clock.GetUtcNow();
             cluster.Change(input.Name, input.JobManagerUrl, input.SqlGatewayUrl, at);
@@ -125,7 +125,7 @@ internal sealed class FlinkClusterService(
         var (db, access) = await appDb.ForWorkspaceAsync(ct);
         await using (db)
         {
-            RequireAdmin(access);
+            access.Require(WorkspaceRole.Admin, "register and edit Flink clusters");
             var cluster = await FindAsync(db, id, tracking: true, ct);
             var live = await db.Set<JobRun>().CountAsync(r => r.FlinkClusterId == id && r.Status != RunStatus.Finished
                                                               && r.Status != RunStatus.Failed && r.Status != RunStatus.Canceled, ct);
@@ -147,7 +147,7 @@ internal sealed class FlinkClusterService(
         FlinkCluster probe;
         await using (db)
         {
-            RequireAdmin(access);
+            access.Require(WorkspaceRole.Admin, "register and edit Flink clusters");
             var protectedHeader = connections.Protect(input.AuthHeader);
             if (protectedHeader is null && !input.RemoveAuthHeader && existingId is { } id)
             {
@@ -223,10 +223,7 @@ internal sealed class FlinkClusterService(
         Job job;
         await using (db)
         {
-            if (!access.Role.Includes(WorkspaceRole.Operator))
-            {
-                throw new UnauthorizedAccessException("Adopting a Flink job needs the Operator role.");
-            }
+            access.Require(WorkspaceRole.Operator, "adopt Flink jobs");
 
             await FindAsync(db, clusterId, tracking: false, ct);
             job = await db.Set<Job>().AsNoTracking().FirstOrDefaultAsync(j => j.Id == jobId, ct) ?? throw new DomainException("That job does not exist.");
@@ -261,14 +258,6 @@ internal sealed class FlinkClusterService(
     private static FlinkClusterSummary Summary(FlinkCluster c, int tracked) => new(
         c.Id, c.Name, c.JobManagerUrl, c.SqlGatewayUrl, c.HasAuthHeader, c.HealthStatus, c.HealthCheckedAt, c.HealthLatencyMs, c.FlinkVersion,
         c.TaskManagers, c.SlotsTotal, c.SlotsAvailable, c.JobsRunning, c.LastError, c.LastErrorAt, tracked);
-
-    private static void RequireAdmin(WorkspaceAccess access)
-    {
-        if (!access.Role.Includes(WorkspaceRole.Admin))
-        {
-            throw new UnauthorizedAccessException("Registering and editing Flink clusters needs the Admin role.");
-        }
-    }
 
     private static async Task<FlinkCluster> FindAsync(AllDataDbContext db, Guid id, bool tracking, CancellationToken ct)
     {

@@ -14,7 +14,7 @@ namespace AllData.Infrastructure.Flink;
 /// the run id, so a retried submission finds the job instead of starting a second one.
 /// </summary>
 internal sealed class FlinkJarJobEngine(
-    IDbContextFactory<AllDataDbContext> factory, FlinkClusterConnections connections, FlinkJarStore jars, FlinkPendingRestores restores) : IJobEngine
+    IDbContextFactory<AllDataDbContext> factory, FlinkClusterConnections connections, FlinkJarStore jars) : IJobEngine
 {
     public RunEngine Engine => RunEngine.FlinkJar;
 
@@ -33,7 +33,7 @@ internal sealed class FlinkJarJobEngine(
             db.WorkspaceId = context.WorkspaceId;
             cluster = await db.Set<FlinkCluster>().AsNoTracking().FirstOrDefaultAsync(c => c.Id == clusterId, cancellationToken)
                       ?? throw new DomainException("The job's Flink cluster no longer exists.");
-            restorePath = restores.Take(context.Job.Id) ?? settings.RestoreMode switch
+            restorePath = context.RestorePath ?? settings.RestoreMode switch
             {
                 FlinkRestoreMode.ExplicitPath => settings.RestorePath,
                 FlinkRestoreMode.LatestSavepointOrCheckpoint => await db.Set<FlinkSnapshot>().AsNoTracking().Where(s => s.JobId == context.Job.Id)

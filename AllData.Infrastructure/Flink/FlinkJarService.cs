@@ -29,9 +29,6 @@ internal sealed class FlinkJarService(WorkspaceContext workspace, FlinkJarStore 
 
     private async Task RequireDeveloperAsync(CancellationToken ct)
     {
-        if (!(await workspace.RequireWorkspaceAsync(ct)).Role.Includes(WorkspaceRole.Developer))
-        {
-            throw new UnauthorizedAccessException("Managing JARs needs the Developer role.");
-        }
+        (await workspace.RequireWorkspaceAsync(ct)).Require(WorkspaceRole.Developer, "manage JARs");
     }
 }

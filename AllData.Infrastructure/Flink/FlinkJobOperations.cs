@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using AllData.Domain.Common;
 using AllData.Domain.Flink;
 using AllData.Domain.Identity;
@@ -22,16 +21,6 @@ public sealed record FlinkSnapshotView(Guid Id, Guid? RunId, string FlinkJobId, 
 
 /// <summary>A savepoint operation moved (polled, completed, failed, timed out): the run page shows its progress.</summary>
 public sealed record FlinkSavepointProgress(Guid WorkspaceId, Guid RunId, FlinkSavepointOperationView Operation) : LiveEvent(WorkspaceId);
-
-/// <summary>Restore paths waiting for a job's next submission (a restart from the savepoint it just took).</summary>
-public sealed class FlinkPendingRestores
-{
-    private readonly ConcurrentDictionary<Guid, string> _paths = new();
-
-    public void Set(Guid jobId, string path) => _paths[jobId] = path;
-
-    public string? Take(Guid jobId) => _paths.TryRemove(jobId, out var path) ? path : null;
-}
 
 /// <summary>Runs savepoint operations against Flink: triggered, polled with a bound until done or timed out, stored and published.</summary>
 internal sealed class FlinkSavepointRunner(
@@ -131,14 +120,14 @@ internal sealed class FlinkSavepointRunner(
 
 /// <summary>Operating Flink runs for the acting user (Operator role): cancel, savepoints, stop, restart; and reading their savepoints.</summary>
 internal sealed class FlinkJobOperations(
-    AppDb appDb, WorkspaceContext workspace, RunOrchestrator orchestrator, FlinkSavepointRunner savepoints, FlinkPendingRestores restores,
+    AppDb appDb, WorkspaceContext workspace, RunCommands commands, FlinkSavepointRunner savepoints,
     TimeProvider clock)
 {
     /// <summary>Cancels the run's Flink job; the tracker records Canceled when Flink reports it.</summary>
     public async Task CancelAsync(Guid runId, CancellationToken ct = default)
     {
         await RequireRunAsync(runId, ct);
-        await orchestrator.CancelAsync(runId, await workspace.UserNameAsync(ct), ct);
+        await commands.CancelAsync(runId, ct);
     }
 
     public async Task<FlinkSavepointOperationView> TriggerSavepointAsync(Guid runId, CancellationToken ct = default)
@@ -166,8 +155,7 @@ internal sealed class FlinkJobOperations(
             throw new DomainException($"The job was not restarted: the stop with savepoint ended {stop.Status}. {stop.Error}");
         }
 
-        restores.Set(run.JobId, stop.Location);
-        var started = await orchestrator.StartAsync(run.WorkspaceId, by, run.JobId, RunTrigger.Manual, run.JobVersionId, null, ct);
+        var started = await commands.StartAsync(new StartRunRequest(run.JobId, RunTrigger.Manual) { VersionId = run.JobVersionId, RestorePath = stop.Location }, ct);
         return started.RunId;
     }
 
@@ -221,10 +209,7 @@ internal sealed class FlinkJobOperations(
         var (db, access) = await appDb.ForWorkspaceAsync(ct);
         await using (db)
         {
-            if (!access.Role.Includes(WorkspaceRole.Developer))
-            {
-                throw new UnauthorizedAccessException("Changing a job's Flink settings needs the Developer role.");
-            }
+            access.Require(WorkspaceRole.Developer, "change a job's Flink settings");
 
             var job = await db.Set<Job>().FirstOrDefaultAsync(j => j.Id == jobId, ct) ?? throw new DomainException("That job does not exist.");
             if (settings.ClusterId is { } clusterId && !await db.Set<FlinkCluster>().AnyAsync(c => c.Id == clusterId, ct))
@@ -243,10 +228,7 @@ internal sealed class FlinkJobOperations(
         var (db, access) = await appDb.ForWorkspaceAsync(ct);
         await using (db)
         {
-            if (!access.Role.Includes(WorkspaceRole.Operator))
-            {
-                throw new UnauthorizedAccessException("Operating Flink jobs needs the Operator role.");
-            }
+            access.Require(WorkspaceRole.Operator, "operate Flink jobs");
 
             var run = await db.Set<JobRun>().AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId, ct) ?? throw new DomainException("That run does not exist.");
             if (run.Engine == RunEngine.DatabaseSql)

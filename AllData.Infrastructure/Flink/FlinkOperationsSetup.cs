@@ -24,7 +24,6 @@ public static class FlinkOperationsSetup
         services.AddHostedService(sp => sp.GetRequiredService<ClusterHealthMonitor>());
         services.AddSingleton<FlinkTrackerSupervisor>();
         services.AddHostedService(sp => sp.GetRequiredService<FlinkTrackerSupervisor>());
-        services.AddSingleton<FlinkPendingRestores>();
         services.AddSingleton<FlinkSavepointRunner>();
         services.AddScoped<FlinkJobOperations>();
         services.AddSingleton<FlinkAutoRestarter>();

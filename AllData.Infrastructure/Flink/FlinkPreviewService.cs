@@ -1,4 +1,4 @@
-using AllData.Infrastructure.Studio;
+using AllData.Infrastructure.Jobs;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
@@ -152,7 +152,7 @@ internal sealed class FlinkPreview(Guid workspaceId, Guid jobId, int rowCap, Fli
 /// cancels the query's Flink job.
 /// </summary>
 internal sealed class FlinkPreviewService(
-    AppDb appDb, FlinkClusterConnections connections, FlinkPreviewStore store, ILiveEvents events, VariableSecrets secrets,
+    AppDb appDb, FlinkClusterConnections connections, FlinkPreviewStore store, ILiveEvents events, ScriptPreparation preparation,
     ILogger<FlinkPreviewService> logger)
 {
     public const int DefaultRowCap = 1_000;
@@ -173,8 +173,7 @@ internal sealed class FlinkPreviewService(
         Guid jobId, string text, int cursorOffset, (int Start, int End)? selection = null, int? rowCap = null, CancellationToken ct = default)
     {
         var (job, gateway, configuration, workspaceId, variables) = await ResolveAsync(jobId, ct);
-        var script = SqlScript.Parse(text, SqlDialect.FlinkSql);
-        var (setup, query) = Substitute(script, PickQuery(script, cursorOffset, selection), variables);
+        var (setup, query) = Prepare(text, script => PickQuery(script, cursorOffset, selection), variables);
         var cap = rowCap is > 0 ? rowCap.Value : Math.Min(job.RowCap, DefaultRowCap);
         var preview = new FlinkPreview(workspaceId, jobId, cap, gateway);
         store.Add(preview);
@@ -216,8 +215,7 @@ internal sealed class FlinkPreviewService(
     public async Task<string> ExplainAsync(Guid jobId, string text, int cursorOffset, CancellationToken ct = default)
     {
         var (_, gateway, configuration, _, variables) = await ResolveAsync(jobId, ct);
-        var script = SqlScript.Parse(text, SqlDialect.FlinkSql);
-        var (setupStatements, statement) = Substitute(script, script.StatementAt(cursorOffset)
+        var (setupStatements, statement) = Prepare(text, script => script.StatementAt(cursorOffset)
             ?? script.Statements.LastOrDefault(s => s.StartOffset <= cursorOffset)
             ?? throw new DomainException("Put the cursor on the statement to explain."), variables);
         var session = await gateway.OpenSessionAsync($"alldata-explain-{Guid.NewGuid():N}", configuration, ct);
@@ -423,14 +421,21 @@ internal sealed class FlinkPreviewService(
         _ => value.GetRawText(),
     };
 
-    /// <summary>The setup statements before <paramref name="target"/> and the target, with <c>${variables}</c> substituted as for a run.</summary>
-    private static (List<SqlStatement> Setup, SqlStatement Target) Substitute(
-        SqlScript script, SqlStatement target, IReadOnlyDictionary<string, string> variables)
+    /// <summary>
+    /// The setup statements before the target that <paramref name="pick"/> chooses, and the target, with <c>${variables}</c>
+    /// substituted as for a run (through the one <see cref="ScriptPreparation"/>).
+    /// </summary>
+    private static (List<SqlStatement> Setup, SqlStatement Target) Prepare(
+        string text, Func<SqlScript, SqlStatement> pick, ResolvedVariables variables)
     {
         try
         {
-            var prepared = script.Substitute([.. Setup(script, target), target], variables);
-            return ([.. prepared.Take(prepared.Count - 1)], prepared[^1]);
+            var prepared = ScriptPreparation.Prepare(text, SqlDialect.FlinkSql, variables, script =>
+            {
+                var target = pick(script);
+                return [.. Setup(script, target), target];
+            });
+            return ([.. prepared.Statements.Take(prepared.Statements.Count - 1)], prepared.Statements[^1]);
         }
         catch (SqlScriptException e)
         {
@@ -439,16 +444,13 @@ internal sealed class FlinkPreviewService(
     }
 
     private async Task<(Job Job, FlinkSqlGatewayClient Gateway, IReadOnlyDictionary<string, string> Configuration, Guid WorkspaceId,
-        IReadOnlyDictionary<string, string> Variables)> ResolveAsync(
+        ResolvedVariables Variables)> ResolveAsync(
         Guid jobId, CancellationToken ct)
     {
         var (db, access) = await appDb.ForWorkspaceAsync(ct);
         await using (db)
         {
-            if (!access.Role.Includes(WorkspaceRole.Developer))
-            {
-                throw new UnauthorizedAccessException("Previewing and explaining Flink SQL needs the Developer role.");
-            }
+            access.Require(WorkspaceRole.Developer, "preview and explain Flink SQL");
 
             var job = await db.Set<Job>().AsNoTracking().FirstOrDefaultAsync(j => j.Id == jobId, ct) ?? throw new DomainException("That job does not exist.");
             if (job.Type != JobType.FlinkSql)
@@ -464,7 +466,7 @@ internal sealed class FlinkPreviewService(
             var configuration = settings.ToFlinkConfiguration($"{job.Name}-preview", null)
                 .Where(p => !p.Key.StartsWith("execution.savepoint", StringComparison.Ordinal))
                 .ToDictionary(p => p.Key, p => p.Value);
-            var variables = secrets.Resolve(await db.Set<WorkspaceVariable>().AsNoTracking().ToListAsync(ct), job.Variables).Values;
+            var variables = await preparation.ResolveAsync(db, job.Variables, null, ct);
             return (job, gateway, configuration, access.WorkspaceId, variables);
         }
     }

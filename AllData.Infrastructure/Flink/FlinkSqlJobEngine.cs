@@ -22,7 +22,6 @@ namespace AllData.Infrastructure.Flink;
 internal sealed partial class FlinkSqlJobEngine(
     IDbContextFactory<AllDataDbContext> factory,
     FlinkClusterConnections connections,
-    FlinkPendingRestores restores,
     ILogger<FlinkSqlJobEngine> logger) : IJobEngine
 {
     public static readonly TimeSpan OperationPoll = TimeSpan.FromMilliseconds(200);
@@ -35,7 +34,7 @@ internal sealed partial class FlinkSqlJobEngine(
     public async Task<EngineOutcome> ExecuteAsync(RunContext context, IRunReporter reporter, CancellationToken cancellationToken)
     {
         var settings = context.Job.FlinkSettings.Validate();
-        var (cluster, restorePath) = await ResolveAsync(context.WorkspaceId, context.Job.Id, settings, cancellationToken);
+        var (cluster, restorePath) = await ResolveAsync(context.WorkspaceId, context.Job.Id, context.RestorePath, settings, cancellationToken);
         var target = connections.TargetOf(cluster);
         var gateway = connections.SqlGateway(target);
         var jobManager = connections.JobManager(target);
@@ -184,14 +183,14 @@ internal sealed partial class FlinkSqlJobEngine(
         return begin.Success ? $"EXECUTE STATEMENT SET BEGIN {text[begin.Length..].TrimStart()}" : text;
     }
 
-    private async Task<(FlinkCluster Cluster, string? RestorePath)> ResolveAsync(Guid workspaceId, Guid jobId, FlinkJobSettings settings, CancellationToken ct)
+    private async Task<(FlinkCluster Cluster, string? RestorePath)> ResolveAsync(Guid workspaceId, Guid jobId, string? restorePath, FlinkJobSettings settings, CancellationToken ct)
     {
         var clusterId = settings.ClusterId ?? throw new DomainException("Choose a Flink cluster in the job's Flink settings first.");
         await using var db = await factory.CreateDbContextAsync(ct);
         db.WorkspaceId = workspaceId;
         var cluster = await db.Set<FlinkCluster>().AsNoTracking().FirstOrDefaultAsync(c => c.Id == clusterId, ct)
                       ?? throw new DomainException("The job's Flink cluster no longer exists.");
-        var restore = restores.Take(jobId) ?? settings.RestoreMode switch
+        var restore = restorePath ?? settings.RestoreMode switch
         {
             FlinkRestoreMode.ExplicitPath => settings.RestorePath,
             FlinkRestoreMode.LatestSavepointOrCheckpoint => await db.Set<FlinkSnapshot>().AsNoTracking().Where(s => s.JobId == jobId)

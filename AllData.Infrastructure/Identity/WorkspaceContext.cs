@@ -5,7 +5,18 @@ using Microsoft.EntityFrameworkCore;
 namespace AllData.Infrastructure.Identity;
 
 /// <summary>A workspace the user can enter, with the user's role there.</summary>
-public sealed record WorkspaceAccess(Guid WorkspaceId, string Name, WorkspaceRole Role);
+public sealed record WorkspaceAccess(Guid WorkspaceId, string Name, WorkspaceRole Role)
+{
+    /// <summary>The one role check of every service: throws <see cref="UnauthorizedAccessException"/> when the role is below <paramref name="role"/>.</summary>
+    /// <param name="action">What the user tried, completing "You need the … role to …".</param>
+    public void Require(WorkspaceRole role, string action)
+    {
+        if (!Role.Includes(role))
+        {
+            throw new UnauthorizedAccessException($"You need the {role} role to {action}.");
+        }
+    }
+}
 
 /// <summary>What the acting user may do: who they are, their workspaces and the one they are in.</summary>
 public sealed record UserAccess(
@@ -72,6 +83,9 @@ internal sealed class WorkspaceContext(ICurrentUser currentUser, IDbContextFacto
     public async Task<WorkspaceAccess> RequireWorkspaceAsync(CancellationToken ct = default) =>
         (await GetAsync(ct))?.Current
         ?? throw new UnauthorizedAccessException("You are not a member of any workspace.");
+
+    /// <summary>The acting user's name, as runs and audit columns record it.</summary>
+    public async Task<string> UserNameAsync(CancellationToken ct = default) => (await GetAsync(ct))?.UserName ?? "unknown";
 
     /// <summary>Forget what was loaded: the next call reads the store again.</summary>
     public void Invalidate() => _access = null;

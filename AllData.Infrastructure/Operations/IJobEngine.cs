@@ -16,8 +16,8 @@ public interface IJobEngine
     RunEngine Engine { get; }
 
     /// <summary>
-    /// True when the run's status survives an app restart elsewhere (a Flink tracker reconciles it); false when the
-    /// work lives in this process only (database sessions): such runs left unfinished by a crash are marked Failed on start.
+    /// True when the run's status survives its instance once handed over (a Flink tracker reconciles it); false when the
+    /// work lives in the owning process only (database sessions): such runs are failed once their owner's lease expires.
     /// </summary>
     bool TrackedAfterRestart { get; }
 
@@ -78,6 +78,12 @@ public sealed record RunContext(
     string SettingsJson,
     IReadOnlyList<string> SecretValues)
 {
+    /// <summary>The savepoint or checkpoint chosen at start (a restart, a restore); null lets the job's settings decide.</summary>
+    public string? RestorePath { get; init; }
+
+    /// <summary>The data time the run is for (a schedule's slot), when it has one.</summary>
+    public DateTimeOffset? LogicalTime { get; init; }
+
     public TimeSpan? Timeout => Settings.TimeoutSeconds is { } s ? TimeSpan.FromSeconds(s) : null;
 }
 

@@ -1,6 +1,7 @@
 using AllData.Domain.Identity;
 using AllData.Domain.Operations;
 using Microsoft.EntityFrameworkCore;
+using AllData.Infrastructure.Jobs;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace AllData.Infrastructure.Operations;
@@ -19,6 +20,11 @@ internal sealed class JobRunConfiguration : IEntityTypeConfiguration<JobRun>
         builder.Property(r => r.ErrorMessage).HasMaxLength(JobRun.MaxErrorLength);
         builder.Property(r => r.FlinkJobId).HasMaxLength(JobRun.MaxFlinkJobIdLength);
         builder.Property(r => r.ResultSummary).HasMaxLength(JobRun.MaxSummaryLength);
+        builder.Property(r => r.RestorePath).HasMaxLength(JobRun.MaxRestorePathLength);
+        builder.Property(r => r.OwnerInstanceId).HasMaxLength(JobRun.MaxOwnerLength);
+        builder.Property(r => r.CancelRequestedBy).HasMaxLength(JobRun.MaxStartedByLength);
+        builder.Ignore(r => r.Parameters);
+        builder.Property<Dictionary<string, string>>("_parameters").HasColumnName("parameters").VariablesAsJson().HasDefaultValueSql("'{}'::jsonb");
 
         // The orchestrator and the Flink tracker may both move a run: the row's xmin makes the later writer retry.
         builder.Property<uint>("Version").IsRowVersion();
@@ -31,6 +37,8 @@ internal sealed class JobRunConfiguration : IEntityTypeConfiguration<JobRun>
         builder.HasIndex(r => new { r.WorkspaceId, r.CreatedAt }).IsDescending(false, true);
         builder.HasIndex(r => new { r.WorkspaceId, r.Status });
         builder.HasIndex(r => r.Status).HasFilter("status NOT IN ('Finished', 'Failed', 'Canceled')");
+        // Recovery and the owners' heartbeats read the runs an instance holds.
+        builder.HasIndex(r => r.OwnerInstanceId).HasFilter("owner_instance_id IS NOT NULL AND status NOT IN ('Finished', 'Failed', 'Canceled')");
         builder.HasIndex(r => r.FlinkJobId).HasFilter("flink_job_id IS NOT NULL");
         builder.HasIndex(r => r.FlinkClusterId).HasFilter("flink_cluster_id IS NOT NULL AND status NOT IN ('Finished', 'Failed', 'Canceled')");
     }

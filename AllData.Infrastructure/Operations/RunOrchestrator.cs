@@ -4,9 +4,10 @@ using AllData.Domain.Jobs;
 using AllData.Domain.Operations;
 using AllData.Domain.Studio;
 using AllData.Infrastructure.Persistence;
-using AllData.Infrastructure.Studio;
+using AllData.Infrastructure.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace AllData.Infrastructure.Operations;
 
@@ -16,17 +17,23 @@ public sealed record RunPreparationError(string Message, SqlPosition? Position, 
 /// <summary>A run that was created; <see cref="PreparationError"/> is set when it failed before executing anything.</summary>
 public sealed record RunStarted(Guid RunId, RunPreparationError? PreparationError);
 
+/// <summary>What to start: the orchestrator's input, filled by <see cref="RunCommands"/> after its access checks.</summary>
+internal sealed record RunStart(Guid WorkspaceId, string? StartedBy, StartRunRequest Request);
+
 /// <summary>
-/// Starts and stops runs for every trigger (studio, schedules, API). It creates the <see cref="JobRun"/>, prepares
-/// the script (an undefined variable or unterminated literal fails the run before anything executes), picks the
-/// <see cref="IJobEngine"/> by job type, runs it on a background task (never on a circuit), and records the outcome.
-/// Works for no user: callers check access first (<see cref="Studio.RunService"/>).
+/// Starts and stops runs for every trigger (studio, schedules, API, auto-restart). It creates the <see cref="JobRun"/>
+/// already claimed by this instance (<see cref="RunInstance"/>), prepares the script (an undefined variable or
+/// unterminated literal fails the run before anything executes), picks the <see cref="IJobEngine"/> by job type, runs
+/// it on a background task (never on a circuit), and records the outcome. Works for no user: callers go through
+/// <see cref="RunCommands"/>, which checks access first.
 /// </summary>
 internal sealed class RunOrchestrator(
     IDbContextFactory<AllDataDbContext> factory,
     RunRecorder recorder,
-    VariableSecrets secrets,
+    ScriptPreparation preparation,
     IEnumerable<IJobEngine> engines,
+    RunInstance instance,
+    IOptions<RunOwnershipOptions> ownership,
     TimeProvider clock,
     ILogger<RunOrchestrator> logger)
 {
@@ -36,27 +43,34 @@ internal sealed class RunOrchestrator(
     /// <summary>Runs executing in this process.</summary>
     public IReadOnlyCollection<Guid> LiveRunIds => [.. _live.Keys];
 
-    /// <param name="versionId">A published version to run; null runs the draft (studio runs only).</param>
-    /// <param name="range">Part of the script to run (studio "run at cursor/selection"); null runs it all.</param>
-    public async Task<RunStarted> StartAsync(Guid workspaceId, string? startedBy, Guid jobId, RunTrigger trigger, Guid? versionId = null,
-        StatementRange? range = null, CancellationToken ct = default)
+    /// <summary>Engines whose work lives only in the owning process (their runs end with their owner).</summary>
+    public IReadOnlyList<RunEngine> InProcessEngines => [.. _engines.Values.Where(e => !e.TrackedAfterRestart).Select(e => e.Engine)];
+
+    public bool IsLive(Guid runId) => _live.ContainsKey(runId);
+
+    public async Task<RunStarted> StartAsync(RunStart start, CancellationToken ct = default)
     {
+        var (workspaceId, startedBy, request) = start;
         Job job;
         JobVersion? version = null;
         ResolvedVariables resolved;
         await using (var db = await factory.CreateDbContextAsync(ct))
         {
             db.WorkspaceId = workspaceId;
-            job = await db.Set<Job>().AsNoTracking().FirstOrDefaultAsync(j => j.Id == jobId, ct)
+            job = await db.Set<Job>().AsNoTracking().FirstOrDefaultAsync(j => j.Id == request.JobId, ct)
                   ?? throw new DomainException("That job no longer exists.");
-            if (versionId is { } vid)
+            if (request.VersionId is { } vid)
             {
-                version = await db.Set<JobVersion>().AsNoTracking().FirstOrDefaultAsync(v => v.Id == vid && v.JobId == jobId, ct)
+                version = await db.Set<JobVersion>().AsNoTracking().FirstOrDefaultAsync(v => v.Id == vid && v.JobId == job.Id, ct)
                           ?? throw new DomainException("That version does not exist.");
             }
+            else if (request.LatestPublished)
+            {
+                version = await db.Set<JobVersion>().AsNoTracking().Where(v => v.JobId == job.Id).OrderByDescending(v => v.Number).FirstOrDefaultAsync(ct)
+                          ?? throw new DomainException("The job has no published version yet: publish it first.");
+            }
 
-            var workspaceVariables = await db.Set<WorkspaceVariable>().AsNoTracking().ToListAsync(ct);
-            resolved = secrets.Resolve(workspaceVariables, version?.Variables ?? job.Variables);
+            resolved = await preparation.ResolveAsync(db, version?.Variables ?? job.Variables, request.Parameters, ct);
         }
 
         if (!_engines.TryGetValue(job.Type.Engine(), out var engine))
@@ -64,25 +78,31 @@ internal sealed class RunOrchestrator(
             throw new DomainException($"Running {job.Type} jobs is not available in this installation.");
         }
 
-        var run = await recorder.CreateAsync(new JobRun(workspaceId, jobId, version?.Id, trigger, startedBy, engine.Engine, clock.GetUtcNow()), ct);
+        var now = clock.GetUtcNow();
+        var created = new JobRun(workspaceId, job.Id, version?.Id, request.Trigger, startedBy, engine.Engine, now);
+        created.SetStartOptions(request.LogicalTime ?? now, engine.Engine == RunEngine.DatabaseSql ? null : request.RestorePath, request.Parameters,
+            request.ScheduleId);
+        created.Claim(instance.Id, now + ownership.Value.Lease);
+        var run = await recorder.CreateAsync(created, ct);
         var reporter = new RunReporter(recorder, workspaceId, run.Id, resolved.SecretValues);
         var text = version?.SqlText ?? job.DraftSql;
         var settingsJson = version?.SettingsJson ?? job.SettingsSnapshot();
         RunContext context;
         try
         {
-            var script = SqlScript.Parse(text, job.Type.Dialect());
-            var chosen = range is null ? script.Statements
-                : range.End > range.Start ? script.StatementsIn(range.Start, range.End)
-                : script.StatementAt(range.Start) is { } one ? [one] : [];
-            if (chosen.Count == 0)
+            var range = request.Range;
+            var prepared = ScriptPreparation.Prepare(text, job.Type.Dialect(), resolved, s => ScriptPreparation.InRange(s, range?.Start, range?.End));
+            if (prepared.Picked.Count == 0)
             {
                 return await FailBeforeStartAsync(reporter, new RunPreparationError("There is no statement to run.", null, null, null), ct);
             }
 
-            var statements = script.Substitute(chosen, resolved.Values);
-            context = new RunContext(run.Id, workspaceId, job, version?.Id, trigger, startedBy, script, statements, resolved.Values,
-                JobSettingsSnapshot.FromJson(settingsJson), settingsJson, resolved.SecretValues);
+            context = new RunContext(run.Id, workspaceId, job, version?.Id, request.Trigger, startedBy, prepared.Script, prepared.Statements,
+                resolved.Values, JobSettingsSnapshot.FromJson(settingsJson), settingsJson, resolved.SecretValues)
+            {
+                RestorePath = run.RestorePath,
+                LogicalTime = run.LogicalTime,
+            };
         }
         catch (SqlScriptException e)
         {
@@ -100,8 +120,10 @@ internal sealed class RunOrchestrator(
     }
 
     /// <summary>
-    /// Stops a run: one executing here is canceled on its engine's session at once; another is handed to its engine's
-    /// cancel (a Flink job); one nobody executes any more is marked Canceled. A final run is left as it is.
+    /// Stops a run. The request is stored on the run first, so whichever instance executes it stops it (this one at
+    /// once, another within its cancel poll). A Flink job the tracker owns is canceled on its cluster. A run nobody
+    /// holds any more (its instance stopped, or it was never claimed) is marked Canceled, saying so. A final run is left
+    /// as it is.
     /// </summary>
     public async Task CancelAsync(Guid runId, string? by, CancellationToken ct = default)
     {
@@ -112,52 +134,93 @@ internal sealed class RunOrchestrator(
         }
 
         var reason = by is null ? "Stop requested" : $"Stop requested by {by}";
-        if (_live.TryGetValue(runId, out var live))
+        await TryTransitionAsync(runId, (r, at) =>
         {
-            live.StopRequested = true;
-            await TryTransitionAsync(runId, (r, at) => r.RequestCancel(at, reason), ct);
-            await live.Stop.CancelAsync();
+            r.RecordCancelRequest(at, by);
+            if (r.Status != RunStatus.Canceling && JobRun.CanMove(r.Status, RunStatus.Canceling))
+            {
+                r.RequestCancel(at, reason);
+            }
+        }, ct);
+
+        if (await StopLocalAsync(runId, by, ct))
+        {
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        if (run.FlinkJobId is null && run.IsOwnedAt(now))
+        {
+            // Another instance executes it and sees the stored request within its cancel poll.
             return;
         }
 
         var reporter = new RunReporter(recorder, run.WorkspaceId, runId, []);
-        if (_engines.TryGetValue(run.Engine, out var engine) && engine.TrackedAfterRestart &&
+        if (_engines.TryGetValue(run.Engine, out var engine) && engine.TrackedAfterRestart && run.FlinkJobId is not null &&
             await engine.CancelAsync(run, reporter, ct))
         {
             return;
         }
 
-        await TryTransitionAsync(runId, (r, at) => r.MarkCanceled(at, $"{reason}; it was not executing any more"), ct);
+        var why = run.OwnerInstanceId is null ? $"{reason}; it was not executing any more" : $"{reason}; {RunOwnershipService.LostCanceledReason}";
+        await TryTransitionAsync(runId, (r, at) =>
+        {
+            if (!r.IsFinal && (r.FlinkJobId is not null || !r.IsOwnedAt(at)))
+            {
+                r.MarkCanceled(at, why);
+            }
+        }, ct);
+    }
+
+    /// <summary>Stops the run if it executes in this process; false when it does not.</summary>
+    public async Task<bool> StopLocalAsync(Guid runId, string? by, CancellationToken ct)
+    {
+        if (!_live.TryGetValue(runId, out var live))
+        {
+            return false;
+        }
+
+        if (!live.StopRequested)
+        {
+            live.StopRequested = true;
+            logger.LogInformation("Stopping run {RunId} (asked by {By})", runId, by ?? "the system");
+            await live.Stop.CancelAsync();
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Ends a run whose owner's lease expired before <paramref name="expiredBefore"/>: Canceled when a stop had been
+    /// asked for, else Failed as lost. Checked again on the fresh row, so a renewed lease or an ended run is left alone.
+    /// </summary>
+    public async Task<bool> EndLostAsync(Guid runId, DateTimeOffset expiredBefore, CancellationToken ct)
+    {
+        var ended = false;
+        await TryTransitionAsync(runId, (r, at) =>
+        {
+            var stillLost = !r.IsFinal && r.FlinkJobId is null && (r.LeaseExpiresAt is null || r.LeaseExpiresAt < expiredBefore);
+            if (!stillLost)
+            {
+                return;
+            }
+
+            if (r.CancelRequestedAt is not null)
+            {
+                r.MarkCanceled(at, RunOwnershipService.LostCanceledReason);
+            }
+            else
+            {
+                r.MarkFailed(at, RunOwnershipService.LostReason);
+            }
+
+            ended = true;
+        }, ct);
+        return ended;
     }
 
     /// <summary>Completes when the run executing here has ended (at once when it is not executing here).</summary>
     public Task WhenEndedAsync(Guid runId) => _live.TryGetValue(runId, out var live) ? live.Task ?? Task.CompletedTask : Task.CompletedTask;
-
-    /// <summary>Marks runs of in-process engines left unfinished by a previous process as Failed.</summary>
-    public async Task<int> FailOrphanedRunsAsync(CancellationToken ct = default)
-    {
-        var inProcess = _engines.Values.Where(e => !e.TrackedAfterRestart).Select(e => e.Engine).ToList();
-        List<Guid> orphaned;
-        await using (var db = await factory.CreateDbContextAsync(ct))
-        {
-            orphaned = await db.Set<JobRun>().IgnoreQueryFilters().AsNoTracking()
-                .Where(r => inProcess.Contains(r.Engine) && (r.Status == RunStatus.Queued || r.Status == RunStatus.Submitting
-                                                              || r.Status == RunStatus.Running || r.Status == RunStatus.Canceling || r.Status == RunStatus.Unknown))
-                .Select(r => r.Id).ToListAsync(ct);
-        }
-
-        foreach (var id in orphaned.Where(id => !_live.ContainsKey(id)))
-        {
-            await TryTransitionAsync(id, (r, at) => r.MarkFailed(at, "The app restarted while it ran."), ct);
-        }
-
-        if (orphaned.Count > 0)
-        {
-            logger.LogWarning("Marked {Count} runs left unfinished by a restart as failed", orphaned.Count);
-        }
-
-        return orphaned.Count;
-    }
 
     private async Task<RunStarted> FailBeforeStartAsync(RunReporter reporter, RunPreparationError error, CancellationToken ct)
     {
@@ -225,6 +288,7 @@ internal sealed class RunOrchestrator(
                 r.SetResultSummary(summary);
                 r.MarkFailed(at, $"Timed out after {context.Timeout?.TotalSeconds:0.#} s; the running statement was canceled.");
             },
+            EngineOutcomeKind.HandedOver => (r, _) => r.Release(),
             _ => null,
         };
 

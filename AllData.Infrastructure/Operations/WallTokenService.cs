@@ -31,7 +31,7 @@ internal sealed class WallTokenService(AppDb appDb, WorkspaceContext workspace, 
         var (db, access) = await appDb.ForWorkspaceAsync(ct);
         await using (db)
         {
-            RequireAdmin(access);
+            access.Require(WorkspaceRole.Admin, "manage wall links");
             var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
             var entity = new WallToken(access.WorkspaceId, name, Hash(token), (await workspace.GetAsync(ct))?.DisplayName, clock.GetUtcNow());
             db.Add(entity);
@@ -45,7 +45,7 @@ internal sealed class WallTokenService(AppDb appDb, WorkspaceContext workspace, 
         var (db, access) = await appDb.ForWorkspaceAsync(ct);
         await using (db)
         {
-            RequireAdmin(access);
+            access.Require(WorkspaceRole.Admin, "manage wall links");
             var token = await db.Set<WallToken>().FirstOrDefaultAsync(t => t.Id == id, ct)
                         ?? throw new Domain.Common.DomainException("This wall link does not exist.");
             token.Revoke(clock.GetUtcNow());
@@ -74,12 +74,4 @@ internal sealed class WallTokenService(AppDb appDb, WorkspaceContext workspace, 
     }
 
     internal static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
-
-    private static void RequireAdmin(WorkspaceAccess access)
-    {
-        if (!access.Role.Includes(WorkspaceRole.Admin))
-        {
-            throw new UnauthorizedAccessException("Only a workspace admin manages wall links.");
-        }
-    }
 }

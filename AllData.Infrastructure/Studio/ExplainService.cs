@@ -4,6 +4,7 @@ using AllData.Domain.Identity;
 using AllData.Domain.Jobs;
 using AllData.Domain.Studio;
 using AllData.Infrastructure.Identity;
+using AllData.Infrastructure.Jobs;
 using AllData.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -25,7 +26,7 @@ public sealed record PlanNode(
 public sealed record ExplainResult(PlanNode Root, double? PlanningTime, double? ExecutionTime, string Json);
 
 /// <summary>EXPLAIN (FORMAT JSON) of one statement on the job's data source; ANALYZE runs it inside a rolled-back transaction.</summary>
-internal sealed class ExplainService(AppDb appDb, VariableSecrets secrets, DatabaseSqlJobEngine databaseEngine)
+internal sealed class ExplainService(AppDb appDb, ScriptPreparation preparation, DatabaseSqlJobEngine databaseEngine)
 {
     /// <param name="text">The editor's text (maybe unsaved).</param>
     /// <param name="offset">The statement at this offset is explained.</param>
@@ -42,16 +43,16 @@ internal sealed class ExplainService(AppDb appDb, VariableSecrets secrets, Datab
             throw new DomainException("Explain is available for Database SQL jobs.");
         }
 
-        var resolved = secrets.Resolve(await db.Set<WorkspaceVariable>().AsNoTracking().ToListAsync(ct), jobVariables ?? job.Variables);
-        var script = SqlScript.Parse(text, SqlDialect.PostgreSql);
-        var statement = script.StatementAt(offset) ?? script.Statements.LastOrDefault(s => s.StartOffset <= offset)
-                        ?? throw new DomainException("Put the cursor in the statement to explain.");
+        var resolved = await preparation.ResolveAsync(db, jobVariables ?? job.Variables, null, ct);
+        var prepared = ScriptPreparation.Prepare(text, SqlDialect.PostgreSql, resolved, script =>
+            (script.StatementAt(offset) ?? script.Statements.LastOrDefault(s => s.StartOffset <= offset)) is { } found ? [found] : []);
+        var statement = prepared.Picked.Count > 0 ? prepared.Picked[0] : throw new DomainException("Put the cursor in the statement to explain.");
         if (statement.Kind is not (SqlStatementKind.Query or SqlStatementKind.Dml))
         {
             throw new DomainException("Only queries and INSERT/UPDATE/DELETE can be explained.");
         }
 
-        var sql = script.Substitute([statement], resolved.Values)[0].Text.TrimEnd().TrimEnd(';');
+        var sql = prepared.Statements[0].Text.TrimEnd().TrimEnd(';');
         var connectionString = await databaseEngine.ConnectionStringAsync(access.WorkspaceId, dataSourceId, ct);
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(ct);

@@ -18,7 +18,7 @@ public sealed record RunSummary(Guid Id, Guid JobId, RunStatus Status, DateTimeO
 internal sealed class RunService(
     AppDb appDb,
     WorkspaceContext workspace,
-    RunOrchestrator orchestrator,
+    RunCommands commands,
     StudioResultStore results,
     DatabaseSqlJobEngine databaseEngine,
     DatabaseSqlEngine engine)
@@ -26,16 +26,12 @@ internal sealed class RunService(
     public async Task<RunStarted> StartAsync(Guid jobId, RunTrigger trigger, Guid? versionId = null, StatementRange? range = null,
         CancellationToken ct = default)
     {
-        var access = await workspace.RequireWorkspaceAsync(ct);
-        access.Require(versionId is null ? WorkspaceRole.Developer : WorkspaceRole.Operator, versionId is null ? "run drafts" : "run jobs");
-        return await orchestrator.StartAsync(access.WorkspaceId, await workspace.UserNameAsync(ct), jobId, trigger, versionId, range, ct);
+        return await commands.StartAsync(new StartRunRequest(jobId, trigger) { VersionId = versionId, Range = range }, ct);
     }
 
     public async Task CancelAsync(Guid runId, CancellationToken ct = default)
     {
-        var run = await RunAsync(runId, ct);
-        (await workspace.RequireWorkspaceAsync(ct)).Require(WorkspaceRole.Operator, "stop runs");
-        await orchestrator.CancelAsync(run.Id, await workspace.UserNameAsync(ct), ct);
+        await commands.CancelAsync(runId, ct);
     }
 
     public async Task<RunSummary> GetAsync(Guid runId, CancellationToken ct = default)

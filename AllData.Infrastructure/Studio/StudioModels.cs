@@ -68,17 +68,3 @@ public sealed record JobVersionDetail(
 
 /// <summary>A workspace variable as the UI sees it: a secret's <see cref="Value"/> is null (never sent to a browser).</summary>
 public sealed record WorkspaceVariableRow(Guid Id, string Name, string? Value, bool IsSecret, string UpdatedBy, DateTimeOffset UpdatedAt);
-
-internal static class StudioAccess
-{
-    public static void Require(this WorkspaceAccess access, WorkspaceRole role, string action)
-    {
-        if (!access.Role.Includes(role))
-        {
-            throw new UnauthorizedAccessException($"You need the {role} role to {action}.");
-        }
-    }
-
-    public static async Task<string> UserNameAsync(this WorkspaceContext context, CancellationToken ct) =>
-        (await context.GetAsync(ct))?.UserName ?? "unknown";
-}

@@ -3,46 +3,10 @@ using AllData.Domain.Identity;
 using AllData.Domain.Jobs;
 using AllData.Infrastructure.Identity;
 using AllData.Infrastructure.Persistence;
-using Microsoft.AspNetCore.DataProtection;
+using AllData.Infrastructure.Jobs;
 using Microsoft.EntityFrameworkCore;
 
 namespace AllData.Infrastructure.Studio;
-
-/// <summary>The values a run substitutes, and the secret ones to hide in its log.</summary>
-public sealed record ResolvedVariables(IReadOnlyDictionary<string, string> Values, IReadOnlyList<string> SecretValues);
-
-/// <summary>Encrypts secret workspace variable values at rest with ASP.NET Data Protection.</summary>
-internal sealed class VariableSecrets(IDataProtectionProvider provider)
-{
-    private readonly IDataProtector _protector = provider.CreateProtector("AllData.Studio.WorkspaceVariable.v1");
-
-    public string Protect(string value) => _protector.Protect(value);
-
-    public string Unprotect(string stored) => _protector.Unprotect(stored);
-
-    /// <summary>Workspace variables overlaid with the job's own (job variables win); works for no user (the orchestrator).</summary>
-    public ResolvedVariables Resolve(IEnumerable<WorkspaceVariable> workspaceVariables, IReadOnlyDictionary<string, string> jobVariables)
-    {
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        List<string> secrets = [];
-        foreach (var variable in workspaceVariables)
-        {
-            var value = variable.IsSecret ? Unprotect(variable.StoredValue) : variable.StoredValue;
-            values[variable.Name] = value;
-            if (variable.IsSecret && value.Length > 0)
-            {
-                secrets.Add(value);
-            }
-        }
-
-        foreach (var (name, value) in jobVariables)
-        {
-            values[name] = value;
-        }
-
-        return new ResolvedVariables(values, secrets);
-    }
-}
 
 /// <summary>Workspace variables. Viewers list them (secret values never leave the server); Developers change them.</summary>
 internal sealed class VariableService(AppDb appDb, WorkspaceContext workspace, VariableSecrets secrets, TimeProvider clock)

@@ -1,3 +1,4 @@
+using AllData.Infrastructure;
 using AllData.Domain.Identity;
 using AllData.Infrastructure.Identity;
 using AllData.Infrastructure.Operations;
@@ -33,7 +34,7 @@ public class MudTestContext : BunitContext, IAsyncLifetime
             .AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:AllData"] = "Host=127.0.0.1;Port=1;Database=none" })
             .Build();
         Services.AddHttpContextAccessor();
-        Services.AddAllDataPersistence(configuration).AddAllDataIdentity().AddAllDataOperations();
+        Services.AddAllDataInfrastructure(configuration);
         Services.AddScoped<TestCurrentUser>();
         Services.AddScoped<ICurrentUser>(sp => sp.GetRequiredService<TestCurrentUser>());
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));

@@ -1,3 +1,4 @@
+using AllData.Infrastructure;
 using AllData.Infrastructure.Identity;
 using AllData.Infrastructure.Persistence;
 using AllData.Infrastructure.Operations;
@@ -34,7 +35,7 @@ public sealed class ServicesFixture : IAsyncLifetime
         services.AddLogging();
         services.AddHttpContextAccessor();
         services.AddSingleton<IConfiguration>(configuration);
-        services.AddAllDataPersistence(configuration).AddAllDataIdentity().AddAllDataOperations();
+        services.AddAllDataInfrastructure(configuration);
         services.AddScoped<TestCurrentUser>();
         services.AddScoped<ICurrentUser>(sp => sp.GetRequiredService<TestCurrentUser>());
         Services = services.BuildServiceProvider();

@@ -1,3 +1,4 @@
+using AllData.Infrastructure;
 // Flink tracking benchmark: 5,000 jobs across 10 fake clusters, trackers at a 1 s tick.
 // Measures REST requests per cluster per tick, CPU time per tick, and the delay from a state change in the fake to the
 // stored and published run event. Run on demand: dotnet run -c Release --project bench/AllData.Bench.Flink
@@ -36,8 +37,7 @@ var configuration = new ConfigurationBuilder()
 var services = new ServiceCollection()
     .AddLogging(l => l.SetMinimumLevel(LogLevel.Warning))
     .AddSingleton<IConfiguration>(configuration);
-services.AddAllDataPersistence(configuration).AddAllDataIdentity().AddAllDataOperations().AddAllDataCatalog().AddAllDataStudio()
-    .AddAllDataFlink().AddAllDataFlinkOperations();
+services.AddAllDataInfrastructure(configuration);
 services.Configure<FlinkTrackerOptions>(o => { o.Interval = tick; o.CheckpointInterval = TimeSpan.FromHours(1); });
 services.AddSingleton<ICurrentUser, NoUser>();
 await using var provider = services.BuildServiceProvider();

@@ -1,3 +1,4 @@
+using AllData.Infrastructure;
 using System.Diagnostics;
 using System.Globalization;
 using AllData.Bench;
@@ -58,7 +59,7 @@ var configuration = new ConfigurationBuilder()
 var services = new ServiceCollection();
 services.AddLogging();
 services.AddSingleton<IConfiguration>(configuration);
-services.AddAllDataPersistence(configuration).AddAllDataIdentity().AddAllDataCatalog();
+services.AddAllDataInfrastructure(configuration);
 var user = new BenchUser();
 services.AddSingleton<ICurrentUser>(user);
 await using var provider = services.BuildServiceProvider();

@@ -1584,6 +1584,15 @@ namespace AllData.Infrastructure.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<DateTimeOffset?>("CancelRequestedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("cancel_requested_at");
+
+                    b.Property<string>("CancelRequestedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("cancel_requested_by");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -1624,10 +1633,32 @@ namespace AllData.Infrastructure.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("job_version_id");
 
+                    b.Property<DateTimeOffset?>("LeaseExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lease_expires_at");
+
+                    b.Property<DateTimeOffset?>("LogicalTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("logical_time");
+
+                    b.Property<string>("OwnerInstanceId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("owner_instance_id");
+
+                    b.Property<string>("RestorePath")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("restore_path");
+
                     b.Property<string>("ResultSummary")
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)")
                         .HasColumnName("result_summary");
+
+                    b.Property<Guid?>("ScheduleId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("schedule_id");
 
                     b.Property<DateTimeOffset?>("StartedAt")
                         .HasColumnType("timestamp with time zone")
@@ -1660,6 +1691,13 @@ namespace AllData.Infrastructure.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("workspace_id");
 
+                    b.Property<string>("_parameters")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("parameters")
+                        .HasDefaultValueSql("'{}'::jsonb");
+
                     b.HasKey("Id")
                         .HasName("pk_job_runs");
 
@@ -1670,6 +1708,10 @@ namespace AllData.Infrastructure.Persistence.Migrations
                     b.HasIndex("FlinkJobId")
                         .HasDatabaseName("ix_job_runs_flink_job_id")
                         .HasFilter("flink_job_id IS NOT NULL");
+
+                    b.HasIndex("OwnerInstanceId")
+                        .HasDatabaseName("ix_job_runs_owner_instance_id")
+                        .HasFilter("owner_instance_id IS NOT NULL AND status NOT IN ('Finished', 'Failed', 'Canceled')");
 
                     b.HasIndex("Status")
                         .HasDatabaseName("ix_job_runs_status")

@@ -1,3 +1,4 @@
+using AllData.Infrastructure;
 using AllData.Infrastructure.Catalog;
 using AllData.Infrastructure.Identity;
 using AllData.Infrastructure.Persistence;
@@ -30,7 +31,7 @@ public sealed class CatalogComponentTests(DatabaseFixture fixture) : BunitContex
             .AddInMemoryCollection(new Dictionary<string, string?> { [$"ConnectionStrings:{PersistenceSetup.ConnectionName}"] = fixture.ConnectionString })
             .Build();
         Services.AddLogging();
-        Services.AddAllDataPersistence(configuration).AddAllDataIdentity().AddAllDataCatalog();
+        Services.AddAllDataInfrastructure(configuration);
         var userId = _host.CurrentUserId;
         Services.AddScoped<ICurrentUser>(_ => new FixedUser(userId));
     }

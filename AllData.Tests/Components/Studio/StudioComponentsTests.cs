@@ -1,3 +1,4 @@
+using AllData.Infrastructure;
 using AllData.Domain.Identity;
 using AllData.Domain.Jobs;
 using AllData.Domain.Studio;
@@ -39,7 +40,7 @@ public sealed class StudioComponentsTests : BunitContext, IClassFixture<Database
             .AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:AllData"] = database.ConnectionString })
             .Build();
         Services.AddHttpContextAccessor();
-        Services.AddAllDataPersistence(configuration).AddAllDataIdentity().AddAllDataOperations().AddAllDataCatalog().AddAllDataStudio();
+        Services.AddAllDataInfrastructure(configuration);
         Services.AddScoped<TestCurrentUser>();
         Services.AddScoped<ICurrentUser>(sp => sp.GetRequiredService<TestCurrentUser>());
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));

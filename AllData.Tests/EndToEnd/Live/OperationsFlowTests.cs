@@ -82,7 +82,7 @@ public sealed class OperationsFlowTests(AppFixture app)
         var page = await SignInAsync(userName, "/operations");
         await Expect(page.GetByTestId("runs-grid")).ToBeVisibleAsync();
 
-        var started = await app.Services.GetRequiredService<RunOrchestrator>().StartAsync(workspaceId, userId, jobId, RunTrigger.Manual);
+        var started = await app.Services.GetRequiredService<RunOrchestrator>().StartAsync(new RunStart(workspaceId, userId, new StartRunRequest(jobId, RunTrigger.Manual)));
         Assert.Null(started.PreparationError);
 
         var row = page.Locator("tr", new PageLocatorOptions { HasText = jobName });

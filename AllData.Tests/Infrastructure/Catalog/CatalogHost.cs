@@ -1,3 +1,4 @@
+using AllData.Infrastructure;
 using AllData.Domain.Identity;
 using AllData.Infrastructure.Catalog;
 using AllData.Infrastructure.Identity;
@@ -23,7 +24,7 @@ internal sealed class CatalogHost : IDisposable
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton<IConfiguration>(configuration);
-        services.AddAllDataPersistence(configuration).AddAllDataIdentity().AddAllDataCatalog();
+        services.AddAllDataInfrastructure(configuration);
         services.AddSingleton<TestCurrentUser>();
         services.AddScoped<ICurrentUser>(sp => sp.GetRequiredService<TestCurrentUser>());
         _services = services.BuildServiceProvider();

@@ -23,7 +23,7 @@ public sealed class FlinkJarJobTests(DatabaseFixture database) : IClassFixture<D
         var runs = new List<Guid>();
         for (var i = 0; i < 2; i++)
         {
-            var started = await orchestrator.StartAsync(host.WorkspaceId, "tester", jobId, RunTrigger.Manual, versionId, ct: host.Ct);
+            var started = await orchestrator.StartAsync(new RunStart(host.WorkspaceId, "tester", new StartRunRequest(jobId, RunTrigger.Manual) { VersionId = versionId }), host.Ct);
             await orchestrator.WhenEndedAsync(started.RunId);
             runs.Add(started.RunId);
         }

@@ -1,3 +1,4 @@
+using AllData.Infrastructure;
 using AllData.Domain.Flink;
 using AllData.Domain.Identity;
 using AllData.Domain.Jobs;
@@ -54,8 +55,7 @@ internal sealed class FlinkOpsHost : IAsyncDisposable
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton<IConfiguration>(configuration);
-        services.AddAllDataPersistence(configuration).AddAllDataIdentity().AddAllDataOperations().AddAllDataCatalog().AddAllDataStudio()
-            .AddAllDataFlink().AddAllDataFlinkOperations();
+        services.AddAllDataInfrastructure(configuration);
         services.Configure<FlinkClientOptions>(o =>
         {
             o.RetryBaseDelay = TimeSpan.FromMilliseconds(10);

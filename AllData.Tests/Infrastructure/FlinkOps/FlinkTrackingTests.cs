@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using AllData.Domain.Flink;
 using AllData.Domain.Operations;
 using AllData.Infrastructure.Flink;
@@ -24,7 +25,7 @@ public sealed class FlinkTrackingTests(DatabaseFixture database) : IClassFixture
         var (jobId, versionId) = await host.CreateSqlJobAsync(Script);
         var orchestrator = host.Get<RunOrchestrator>();
 
-        var started = await orchestrator.StartAsync(host.WorkspaceId, "tester", jobId, RunTrigger.Manual, versionId, ct: host.Ct);
+        var started = await orchestrator.StartAsync(new RunStart(host.WorkspaceId, "tester", new StartRunRequest(jobId, RunTrigger.Manual) { VersionId = versionId }), host.Ct);
         await orchestrator.WhenEndedAsync(started.RunId);
         var submitted = await host.RunAsync(started.RunId);
         Assert.NotNull(submitted.FlinkJobId);
@@ -58,7 +59,7 @@ public sealed class FlinkTrackingTests(DatabaseFixture database) : IClassFixture
         var (jobId, versionId) = await host.CreateSqlJobAsync(Script);
         var orchestrator = host.Get<RunOrchestrator>();
 
-        var started = await orchestrator.StartAsync(host.WorkspaceId, "tester", jobId, RunTrigger.Manual, versionId, ct: host.Ct);
+        var started = await orchestrator.StartAsync(new RunStart(host.WorkspaceId, "tester", new StartRunRequest(jobId, RunTrigger.Manual) { VersionId = versionId }), host.Ct);
         await orchestrator.WhenEndedAsync(started.RunId);
 
         var run = await host.RunAsync(started.RunId);
@@ -246,6 +247,28 @@ public sealed class FlinkTrackingTests(DatabaseFixture database) : IClassFixture
         var snapshot = Assert.Single(await host.With<FlinkJobOperations, IReadOnlyList<FlinkSnapshotView>>(o => o.GetSnapshotsAsync(jobId, ct: host.Ct)));
         Assert.Equal(operation.Location, snapshot.Path);
         Assert.Equal(FlinkSnapshotKind.Savepoint, snapshot.Kind);
+    }
+
+    [Fact]
+    public async Task A_restart_restores_its_own_savepoint_even_when_the_job_is_started_again_at_once()
+    {
+        await using var host = await FlinkOpsHost.StartAsync(database);
+        var (jobId, versionId) = await host.CreateSqlJobAsync(Script);
+        var runId = await host.CreateTrackedRunAsync(jobId, versionId, host.Flink.JobManager.AddJob("orders_enriched"));
+        var orchestrator = host.Get<RunOrchestrator>();
+
+        var restarted = await host.With<FlinkJobOperations, Guid>(o => o.RestartAsync(runId, host.Ct));
+        var other = await host.With<RunCommands, RunStarted>(c => c.StartAsync(new StartRunRequest(jobId, RunTrigger.Manual) { VersionId = versionId }, host.Ct));
+        await orchestrator.WhenEndedAsync(restarted);
+        await orchestrator.WhenEndedAsync(other.RunId);
+
+        var savepoint = Assert.Single(await host.With<FlinkJobOperations, IReadOnlyList<FlinkSavepointOperationView>>(o => o.GetSavepointOperationsAsync(runId, host.Ct))).Location;
+        Assert.NotNull(savepoint);
+        Assert.Equal(savepoint, (await host.RunAsync(restarted)).RestorePath);
+        Assert.Null((await host.RunAsync(other.RunId)).RestorePath);
+        await using var db = host.Database.CreateContext(host.WorkspaceId);
+        var restoring = await db.Set<RunLogLine>().AsNoTracking().Where(l => l.Text.StartsWith("Restoring from")).Select(l => new { l.RunId, l.Text }).ToListAsync();
+        Assert.Equal([(restarted, $"Restoring from {savepoint}.")], restoring.Select(l => (l.RunId, l.Text)));
     }
 
     [Fact]

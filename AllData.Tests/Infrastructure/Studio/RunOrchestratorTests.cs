@@ -118,18 +118,29 @@ public sealed class RunOrchestratorTests(DatabaseFixture fixture) : IClassFixtur
     }
 
     [Fact]
-    public async Task Runs_left_running_by_a_crash_are_failed_on_start()
+    public async Task A_run_whose_instance_stopped_is_failed_once_its_lease_expired_and_a_held_one_is_not()
     {
         var job = await _host.CreateJobAsync("SELECT 1", _source);
         var recorder = _host.Services.GetRequiredService<RunRecorder>();
-        var orphan = await recorder.CreateAsync(new JobRun(_host.WorkspaceId, job, null, RunTrigger.Manual, "x", RunEngine.DatabaseSql, recorder.Now));
-        await recorder.TransitionAsync(orphan.Id, (r, at) => r.MarkSubmitting(at));
-        await recorder.TransitionAsync(orphan.Id, (r, at) => r.MarkRunning(at));
+        async Task<Guid> RunHeldBy(string owner, TimeSpan leaseFromNow)
+        {
+            var run = new JobRun(_host.WorkspaceId, job, null, RunTrigger.Manual, "x", RunEngine.DatabaseSql, recorder.Now);
+            run.Claim(owner, recorder.Now + leaseFromNow);
+            await recorder.CreateAsync(run);
+            await recorder.TransitionAsync(run.Id, (r, at) => r.MarkSubmitting(at));
+            await recorder.TransitionAsync(run.Id, (r, at) => r.MarkRunning(at));
+            return run.Id;
+        }
 
-        await _host.Services.GetRequiredService<RunOrchestrator>().FailOrphanedRunsAsync();
+        var lost = await RunHeldBy("instance-that-died", TimeSpan.FromMinutes(-5));
+        var held = await RunHeldBy("instance-still-alive", TimeSpan.FromMinutes(5));
 
-        var run = await _host.WaitForFinalAsync(orphan.Id, TimeSpan.FromSeconds(1));
-        Assert.Equal((RunStatus.Failed, "The app restarted while it ran."), (run.Status, run.ErrorMessage));
+        await _host.Services.GetRequiredService<RunOwnershipService>().RecoverLostRunsAsync(CancellationToken.None);
+
+        var failed = await _host.WaitForFinalAsync(lost, TimeSpan.FromSeconds(1));
+        Assert.Equal((RunStatus.Failed, RunOwnershipService.LostReason), (failed.Status, failed.ErrorMessage));
+        var running = await _host.WaitForFinalAsync(held, TimeSpan.FromMilliseconds(100));
+        Assert.Equal(RunStatus.Running, running.Status);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using AllData.Infrastructure;
 using AllData.Domain.Catalog;
 using AllData.Domain.Identity;
 using AllData.Domain.Jobs;
@@ -20,7 +21,8 @@ internal sealed class StudioHost : IDisposable
 {
     private readonly ServiceProvider _services;
 
-    public StudioHost(DatabaseFixture fixture)
+    /// <param name="configure">Changes to the app's registrations (options of a test), applied after them.</param>
+    public StudioHost(DatabaseFixture fixture, Action<IServiceCollection>? configure = null)
     {
         Fixture = fixture;
         var configuration = new ConfigurationBuilder()
@@ -29,9 +31,10 @@ internal sealed class StudioHost : IDisposable
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton<IConfiguration>(configuration);
-        services.AddAllDataPersistence(configuration).AddAllDataIdentity().AddAllDataCatalog().AddAllDataOperations().AddAllDataStudio();
+        services.AddAllDataInfrastructure(configuration);
         services.AddSingleton<TestCurrentUser>();
         services.AddScoped<ICurrentUser>(sp => sp.GetRequiredService<TestCurrentUser>());
+        configure?.Invoke(services);
         _services = services.BuildServiceProvider();
     }
 
@@ -40,6 +43,15 @@ internal sealed class StudioHost : IDisposable
     public IServiceProvider Services => _services;
 
     public Guid WorkspaceId { get; private set; }
+
+    /// <summary>Acts as <paramref name="userId"/> from now on (another host's user, to share a workspace).</summary>
+    public void ActAs(Guid workspaceId, string userId)
+    {
+        Services.GetRequiredService<TestCurrentUser>().UserId = userId;
+        WorkspaceId = workspaceId;
+    }
+
+    public string? UserId => Services.GetRequiredService<TestCurrentUser>().UserId;
 
     /// <summary>Creates a user who is a member of a (new) workspace with <paramref name="role"/>, and acts as them.</summary>
     public async Task<Guid> ActAsNewMemberAsync(WorkspaceRole role = WorkspaceRole.Developer, Guid? workspaceId = null)

@@ -140,12 +140,11 @@ public sealed partial class RunsGrid
             return;
         }
 
-        var by = Access?.DisplayName;
         var ok = await Ui.TryAsync(Snackbar, T, async () =>
         {
             foreach (var run in runs)
             {
-                await Orchestrator.CancelAsync(run.Id, by);
+                await Commands.CancelAsync(run.Id);
             }
         }, T["Asked {0} run(s) to stop.", runs.Count]);
         if (ok)

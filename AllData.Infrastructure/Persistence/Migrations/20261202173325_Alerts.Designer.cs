@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace AllData.Infrastructure.Persistence.Migrations
 {
     [DbContext(typeof(AllDataDbContext))]
-    [Migration("20261202172220_Alerts")]
+    [Migration("20261202173325_Alerts")]
     partial class Alerts
     {
         /// <inheritdoc />
@@ -1587,6 +1587,15 @@ namespace AllData.Infrastructure.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<DateTimeOffset?>("CancelRequestedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("cancel_requested_at");
+
+                    b.Property<string>("CancelRequestedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("cancel_requested_by");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -1627,10 +1636,32 @@ namespace AllData.Infrastructure.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("job_version_id");
 
+                    b.Property<DateTimeOffset?>("LeaseExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lease_expires_at");
+
+                    b.Property<DateTimeOffset?>("LogicalTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("logical_time");
+
+                    b.Property<string>("OwnerInstanceId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("owner_instance_id");
+
+                    b.Property<string>("RestorePath")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("restore_path");
+
                     b.Property<string>("ResultSummary")
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)")
                         .HasColumnName("result_summary");
+
+                    b.Property<Guid?>("ScheduleId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("schedule_id");
 
                     b.Property<DateTimeOffset?>("StartedAt")
                         .HasColumnType("timestamp with time zone")
@@ -1663,6 +1694,13 @@ namespace AllData.Infrastructure.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("workspace_id");
 
+                    b.Property<string>("_parameters")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("parameters")
+                        .HasDefaultValueSql("'{}'::jsonb");
+
                     b.HasKey("Id")
                         .HasName("pk_job_runs");
 
@@ -1673,6 +1711,10 @@ namespace AllData.Infrastructure.Persistence.Migrations
                     b.HasIndex("FlinkJobId")
                         .HasDatabaseName("ix_job_runs_flink_job_id")
                         .HasFilter("flink_job_id IS NOT NULL");
+
+                    b.HasIndex("OwnerInstanceId")
+                        .HasDatabaseName("ix_job_runs_owner_instance_id")
+                        .HasFilter("owner_instance_id IS NOT NULL AND status NOT IN ('Finished', 'Failed', 'Canceled')");
 
                     b.HasIndex("Status")
                         .HasDatabaseName("ix_job_runs_status")
