@@ -89,6 +89,9 @@ public sealed class AppFixture : IAsyncLifetime
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
             builder.UseSetting("AllData:CreateDemoWarehouse", "false");
             builder.UseSetting("Flink:Tracker:HealthInterval", "00:00:01");
+            builder.UseSetting("Alerts:EvaluationSeconds", "1");
+            builder.UseSetting("Alerts:DeliverySeconds", "1");
+            builder.UseSetting("Alerts:EventSettleSeconds", "0");
             builder.UseSetting("Flink:Jars:Directory", Path.Combine(Path.GetTempPath(), "alldata-e2e-jars-" + Guid.NewGuid().ToString("N")[..8]));
         }
     }
