@@ -63,7 +63,8 @@ public sealed class AlertFlowTests(AppFixture app)
     {
         await using var unbound = app.Database.CreateContext();
         var admin = await unbound.Users.AsNoTracking().SingleAsync(u => u.UserName == "admin");
-        var workspace = admin.CurrentWorkspaceId!.Value;
+        var workspace = admin.CurrentWorkspaceId
+            ?? await unbound.WorkspaceMembers.AsNoTracking().Where(m => m.UserId == admin.Id).Select(m => m.WorkspaceId).FirstAsync();
         await using var db = app.Database.CreateContext(workspace);
         var at = TimeProvider.System.GetUtcNow();
         var job = new Job(workspace, jobName, null, JobType.DatabaseSql, "admin", at);
