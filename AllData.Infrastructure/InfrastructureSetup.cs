@@ -1,3 +1,4 @@
+using AllData.Infrastructure.Alerts;
 using AllData.Infrastructure.Catalog;
 using AllData.Infrastructure.Flink;
 using AllData.Infrastructure.Identity;
@@ -28,5 +29,6 @@ public static class InfrastructureSetup
             .AddAllDataStudio()
             .AddAllDataFlinkOperations()
             .AddAllDataQuality()
-            .AddAllDataScheduling(configuration);
+            .AddAllDataScheduling(configuration)
+            .AddAllDataAlerts(configuration);
 }
