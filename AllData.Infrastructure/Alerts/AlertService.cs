@@ -14,10 +14,27 @@ namespace AllData.Infrastructure.Alerts;
 /// Alert rules, channels, silences and history of the acting user's workspace. Viewers read everything (secrets never leave
 /// the server); Operators acknowledge and silence; Developers change rules and channels.
 /// </summary>
-internal sealed class AlertService(
-    AppDb appDb, WorkspaceContext workspace, AlertChannelSecretStore secrets, AlertSenders senders, AlertRendering rendering,
-    AlertEvaluator evaluator, TimeProvider clock)
+public sealed class AlertService
 {
+    private readonly AppDb appDb;
+    private readonly WorkspaceContext workspace;
+    private readonly AlertChannelSecretStore secrets;
+    private readonly AlertSenders senders;
+    private readonly AlertRendering rendering;
+    private readonly AlertEvaluator evaluator;
+    private readonly TimeProvider clock;
+
+    internal AlertService(AppDb appDb, WorkspaceContext workspace, AlertChannelSecretStore secrets, AlertSenders senders, AlertRendering rendering, AlertEvaluator evaluator, TimeProvider clock)
+    {
+        this.appDb = appDb;
+        this.workspace = workspace;
+        this.secrets = secrets;
+        this.senders = senders;
+        this.rendering = rendering;
+        this.evaluator = evaluator;
+        this.clock = clock;
+    }
+
     public async Task<IReadOnlyList<AlertRuleRow>> ListRulesAsync(CancellationToken ct = default)
     {
         var (db, _) = await appDb.ForWorkspaceAsync(ct);

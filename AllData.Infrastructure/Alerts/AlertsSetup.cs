@@ -1,3 +1,4 @@
+using AllData.Infrastructure.Persistence;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -48,7 +49,7 @@ public static class AlertsSetup
         services.AddSingleton<AlertRendering>();
         services.AddSingleton<AlertEvaluator>();
         services.AddSingleton<AlertDispatcher>();
-        services.AddScoped<AlertService>();
+        services.AddScopedInternal<AlertService>();
         services.AddTransient<EvaluateAlertsJob>();
         services.AddTransient<DeliverAlertsJob>();
         services.TryAddSingleton(TimeProvider.System);

@@ -31,5 +31,5 @@ public static class CatalogEndpoints
         TypedResults.Ok(await catalog.GetTableAsync(tableId, ct));
 
     private static async Task<Ok<TableDdl>> GetDdlAsync(Guid tableId, CatalogService catalog, CancellationToken ct) =>
-        TypedResults.Ok(await catalog.GetDdlAsync(tableId, ct));
+        TypedResults.Ok(await catalog.GetDdlAsync(tableId, null, ct));
 }
