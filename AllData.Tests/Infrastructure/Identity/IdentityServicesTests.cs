@@ -51,9 +51,9 @@ public sealed class IdentityServicesTests(ServicesFixture fixture) : IClassFixtu
         var rows = await members.ListAsync(wsId);
         Assert.Equal(WorkspaceRole.Operator, rows.Single(r => r.UserName == "dora").Role);
 
-        await Assert.ThrowsAsync<DomainException>(() => members.RemoveAsync(wsId, adminId));
-        await Assert.ThrowsAsync<DomainException>(() => members.AddAsync(wsId, "dora", WorkspaceRole.Admin));
-        await Assert.ThrowsAsync<DomainException>(() => members.AddAsync(wsId, "nobody-here", WorkspaceRole.Viewer));
+        await Assert.ThrowsAnyAsync<DomainException>(() => members.RemoveAsync(wsId, adminId));
+        await Assert.ThrowsAnyAsync<DomainException>(() => members.AddAsync(wsId, "dora", WorkspaceRole.Admin));
+        await Assert.ThrowsAnyAsync<DomainException>(() => members.AddAsync(wsId, "nobody-here", WorkspaceRole.Viewer));
     }
 
     [Fact]
@@ -106,7 +106,7 @@ public sealed class IdentityServicesTests(ServicesFixture fixture) : IClassFixtu
             await admin.CreateAsync(new NewUser("gone", "Gone", null, "Gone-Passw0rd", false));
             userId = (await scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>().FindByNameAsync("gone"))!.Id;
             await admin.SetDisabledAsync(userId, true);
-            await Assert.ThrowsAsync<DomainException>(() => admin.SetDisabledAsync(adminId, true));
+            await Assert.ThrowsAnyAsync<DomainException>(() => admin.SetDisabledAsync(adminId, true));
         }
 
         await using var asGone = fixture.ActAs(userId);
@@ -133,7 +133,7 @@ public sealed class IdentityServicesTests(ServicesFixture fixture) : IClassFixtu
     {
         var adminId = await AdminIdAsync();
         await using var scope = fixture.ActAs(adminId);
-        var e = await Assert.ThrowsAsync<DomainException>(() =>
+        var e = await Assert.ThrowsAnyAsync<DomainException>(() =>
             scope.ServiceProvider.GetRequiredService<UserAdminService>().CreateAsync(new NewUser("weak", "W", null, "abc", false)));
         Assert.Contains("at least 8", e.Message);
     }

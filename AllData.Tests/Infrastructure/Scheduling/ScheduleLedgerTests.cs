@@ -111,7 +111,8 @@ public sealed class ScheduleLedgerTests : IClassFixture<DatabaseFixture>, IAsync
         await Firing.TendAsync(); // the retry starts
 
         var retried = Assert.Single(await _host.SlotsAsync(flaky));
-        Assert.Equal(2, retried.Attempts);
+        // The retry fails as fast as the first try, so it may already have been retried once more: never past 1 + 2 retries.
+        Assert.InRange(retried.Attempts, 2, 3);
         Assert.NotEqual(a.RunId, retried.RunId);
         var failed = Assert.Single(await _host.SlotsAsync(broken));
         Assert.Equal(SlotState.Failed, failed.State);

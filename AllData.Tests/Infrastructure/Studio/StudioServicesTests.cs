@@ -46,9 +46,9 @@ public sealed class StudioServicesTests(DatabaseFixture fixture) : IClassFixture
         var b = await _host.With<JobTreeService, FolderNode>(s => s.CreateFolderAsync("b", a.Id));
         await _host.With<JobTreeService, JobNode>(s => s.CreateJobAsync("x", a.Id, JobType.FlinkSql));
 
-        await Assert.ThrowsAsync<DomainException>(() => _host.With<JobTreeService>(s => s.MoveFolderAsync(a.Id, b.Id)));
-        await Assert.ThrowsAsync<DomainException>(() => _host.With<JobTreeService, JobNode>(s => s.CreateJobAsync("x", a.Id, JobType.FlinkSql)));
-        await Assert.ThrowsAsync<DomainException>(() => _host.With<JobTreeService, FolderNode>(s => s.CreateFolderAsync("b", a.Id)));
+        await Assert.ThrowsAnyAsync<DomainException>(() => _host.With<JobTreeService>(s => s.MoveFolderAsync(a.Id, b.Id)));
+        await Assert.ThrowsAnyAsync<DomainException>(() => _host.With<JobTreeService, JobNode>(s => s.CreateJobAsync("x", a.Id, JobType.FlinkSql)));
+        await Assert.ThrowsAnyAsync<DomainException>(() => _host.With<JobTreeService, FolderNode>(s => s.CreateFolderAsync("b", a.Id)));
     }
 
     [Fact]
