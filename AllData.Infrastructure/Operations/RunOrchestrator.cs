@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using AllData.Domain.Common;
 using AllData.Domain.Jobs;
 using AllData.Domain.Operations;
+using AllData.Domain.Scheduling;
 using AllData.Domain.Studio;
 using AllData.Infrastructure.Persistence;
 using AllData.Infrastructure.Jobs;
@@ -72,7 +73,15 @@ internal sealed class RunOrchestrator(
             }
 
             dialect = await JobDialect.ResolveAsync(db, job, version?.SettingsJson ?? job.SettingsSnapshot(), ct);
-            resolved = await preparation.ResolveAsync(db, version?.Variables ?? job.Variables, request.Parameters, ct);
+            // ${logical_date} and friends always resolve: a schedule passes its slot's values, a manual run uses "now" (UTC).
+            var logical = new Dictionary<string, string>(LogicalTimeVariables.For(request.LogicalTime ?? clock.GetUtcNow(), null, null, TimeZoneInfo.Utc),
+                StringComparer.Ordinal);
+            foreach (var (name, value) in request.Parameters ?? new Dictionary<string, string>())
+            {
+                logical[name] = value;
+            }
+
+            resolved = await preparation.ResolveAsync(db, version?.Variables ?? job.Variables, logical, ct);
         }
 
         if (!_engines.TryGetValue(job.Type.Engine(), out var engine))

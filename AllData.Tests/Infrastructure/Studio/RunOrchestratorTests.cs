@@ -46,6 +46,20 @@ public sealed class RunOrchestratorTests(DatabaseFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_manual_run_resolves_logical_date_to_today()
+    {
+        var job = await _host.CreateJobAsync("SELECT '${logical_date}' AS d;", _source);
+
+        var started = await Start(job);
+        var run = await _host.WaitForFinalAsync(started.RunId);
+
+        Assert.Equal(RunStatus.Finished, run.Status);
+        var results = await _host.With<RunService, StudioRunResults?>(s => s.GetResultsAsync(run.Id));
+        var today = TimeProvider.System.GetUtcNow().ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(today, results!.ResultSets.Single().Rows().Single()[0]);
+    }
+
+    [Fact]
     public async Task A_multi_statement_run_stores_its_history_log_and_results()
     {
         var job = await _host.CreateJobAsync(
