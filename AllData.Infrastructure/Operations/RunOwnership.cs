@@ -61,24 +61,18 @@ internal sealed class RunOwnershipService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var o = options.Value;
-        var lastHeartbeat = long.MinValue;
-        var lastRecovery = long.MinValue;
+        long? lastHeartbeat = null;
         using var timer = new PeriodicTimer(o.CancelPoll, clock);
         do
         {
             try
             {
                 await HonourCancelRequestsAsync(stoppingToken);
-                if (lastHeartbeat == long.MinValue || clock.GetElapsedTime(lastHeartbeat) >= o.Heartbeat)
+                if (lastHeartbeat is not { } last || clock.GetElapsedTime(last) >= o.Heartbeat)
                 {
                     await RenewLeasesAsync(stoppingToken);
-                    lastHeartbeat = clock.GetTimestamp();
-                }
-
-                if (lastRecovery == long.MinValue || clock.GetElapsedTime(lastRecovery) >= o.Heartbeat)
-                {
                     await RecoverLostRunsAsync(stoppingToken);
-                    lastRecovery = clock.GetTimestamp();
+                    lastHeartbeat = clock.GetTimestamp();
                 }
             }
             catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
