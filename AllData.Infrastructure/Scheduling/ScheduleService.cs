@@ -14,8 +14,23 @@ namespace AllData.Infrastructure.Scheduling;
 /// Schedules as the signed-in user sees them: Viewers read, Developers create, edit and delete, Operators run now,
 /// pause, resume and backfill missed slots. Every change to a schedule updates its trigger in the clustered store.
 /// </summary>
-internal sealed class ScheduleService(AppDb appDb, WorkspaceContext workspace, ScheduleTriggers triggers, ScheduleFiring firing, TimeProvider clock)
+public sealed class ScheduleService
 {
+    private readonly AppDb appDb;
+    private readonly WorkspaceContext workspace;
+    private readonly ScheduleTriggers triggers;
+    private readonly ScheduleFiring firing;
+    private readonly TimeProvider clock;
+
+    internal ScheduleService(AppDb appDb, WorkspaceContext workspace, ScheduleTriggers triggers, ScheduleFiring firing, TimeProvider clock)
+    {
+        this.appDb = appDb;
+        this.workspace = workspace;
+        this.triggers = triggers;
+        this.firing = firing;
+        this.clock = clock;
+    }
+
     public const int PreviewCount = 10;
 
     public async Task<IReadOnlyList<ScheduleRow>> ListAsync(CancellationToken ct = default)

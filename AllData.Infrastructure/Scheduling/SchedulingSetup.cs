@@ -1,3 +1,4 @@
+using AllData.Infrastructure.Persistence;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Quartz;
@@ -58,7 +59,7 @@ public static class SchedulingSetup
         services.AddSingleton<ScheduledRunStarter>();
         services.AddSingleton<ScheduleFiring>();
         services.AddSingleton<ScheduleTriggers>();
-        services.AddScoped<ScheduleService>();
+        services.AddScopedInternal<ScheduleService>();
         return services;
     }
 }
