@@ -68,3 +68,11 @@ public sealed record SlotRow(
 public sealed record CalendarRow(Guid Id, string Name, IReadOnlyList<DateOnly> Dates);
 
 public sealed record JobChoice(Guid Id, string Name, int PublishedVersions);
+
+public sealed record VersionChoice(Guid Id, int Number, DateTimeOffset PublishedAt, string PublishedBy, string? Comment);
+
+public sealed record SlotProblemRow(
+    Guid SlotId, Guid ScheduleId, string ScheduleName, string JobName, DateTimeOffset LogicalTime, SlotState State, string? Reason, Guid? RunId,
+    RunStatus? RunStatus, DateTimeOffset At);
+
+public sealed record UpcomingFire(Guid ScheduleId, string ScheduleName, string JobName, DateTimeOffset At, RunStatus? LastRunStatus);

@@ -33,12 +33,14 @@ public sealed class ScheduleService
 
     public const int PreviewCount = 10;
 
-    public async Task<IReadOnlyList<ScheduleRow>> ListAsync(CancellationToken ct = default)
+    /// <summary>The workspace's schedules (of one job when <paramref name="jobId"/> is given), by name.</summary>
+    public async Task<IReadOnlyList<ScheduleRow>> ListAsync(Guid? jobId = null, CancellationToken ct = default)
     {
         var (db, _) = await appDb.ForWorkspaceAsync(ct);
         await using var _db = db;
         var schedules = await (from s in db.Set<Schedule>().AsNoTracking()
                                join j in db.Set<Job>().AsNoTracking() on s.JobId equals j.Id
+                               where jobId == null || s.JobId == jobId
                                orderby s.Name
                                select new { s, j.Name }).ToListAsync(ct);
         var ids = schedules.Select(x => x.s.Id).ToList();
@@ -187,6 +189,44 @@ public sealed class ScheduleService
         await using var _db = db;
         return await db.Set<Job>().AsNoTracking().OrderBy(j => j.Name)
             .Select(j => new JobChoice(j.Id, j.Name, db.Set<JobVersion>().Count(v => v.JobId == j.Id))).ToListAsync(ct);
+    }
+
+    /// <summary>The published versions a schedule of <paramref name="jobId"/> can be pinned to, newest first.</summary>
+    public async Task<IReadOnlyList<VersionChoice>> VersionsAsync(Guid jobId, CancellationToken ct = default)
+    {
+        var (db, _) = await appDb.ForWorkspaceAsync(ct);
+        await using var _db = db;
+        return await db.Set<JobVersion>().AsNoTracking().Where(v => v.JobId == jobId).OrderByDescending(v => v.Number)
+            .Select(v => new VersionChoice(v.Id, v.Number, v.PublishedAt, v.PublishedBy, v.Comment)).ToListAsync(ct);
+    }
+
+    /// <summary>
+    /// Scheduled slots that went wrong since <paramref name="since"/>, newest first: their run failed, or no run
+    /// could be started, or the slot was missed. What the wall and the overview show as "failed scheduled runs".
+    /// </summary>
+    public async Task<IReadOnlyList<SlotProblemRow>> ProblemsAsync(DateTimeOffset since, int take = 20, CancellationToken ct = default)
+    {
+        var (db, _) = await appDb.ForWorkspaceAsync(ct);
+        await using var _db = db;
+        return await (from slot in db.Set<ScheduleSlot>().AsNoTracking()
+                      join s in db.Set<Schedule>().AsNoTracking() on slot.ScheduleId equals s.Id
+                      join j in db.Set<Job>().AsNoTracking() on s.JobId equals j.Id
+                      join run in db.Set<JobRun>().AsNoTracking() on slot.RunId equals run.Id into runs
+                      from run in runs.DefaultIfEmpty()
+                      where slot.UpdatedAt >= since
+                            && (slot.State == SlotState.Failed || slot.State == SlotState.Missed
+                                || (slot.State == SlotState.Started && run != null && run.Status == RunStatus.Failed))
+                      orderby slot.UpdatedAt descending
+                      select new SlotProblemRow(slot.Id, s.Id, s.Name, j.Name, slot.LogicalTime, slot.State, slot.Reason, slot.RunId,
+                          (RunStatus?)run.Status, slot.UpdatedAt)).Take(take).ToListAsync(ct);
+    }
+
+    /// <summary>The next fires of every enabled schedule of the workspace, soonest first.</summary>
+    public async Task<IReadOnlyList<UpcomingFire>> UpcomingAsync(int take = 10, CancellationToken ct = default)
+    {
+        var rows = await ListAsync(null, ct);
+        return [.. rows.Where(r => r.NextFire is not null).OrderBy(r => r.NextFire).Take(take)
+            .Select(r => new UpcomingFire(r.Id, r.Name, r.JobName, r.NextFire!.Value, r.LastRunStatus))];
     }
 
     public async Task<IReadOnlyList<CalendarRow>> CalendarsAsync(CancellationToken ct = default)

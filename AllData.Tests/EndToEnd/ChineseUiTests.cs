@@ -12,7 +12,7 @@ public sealed class ChineseUiTests(AppFixture app)
 
     private static readonly string[] Pages =
         ["/", "/studio", "/studio/variables", "/catalog", "/catalog/sources", "/operations", "/operations/wall-links", "/flink/clusters",
-         "/flink/jars", "/workspace/members", "/admin/users", "/admin/workspaces", "/no-such-page"];
+         "/flink/jars", "/schedules", "/workspace/members", "/admin/users", "/admin/workspaces", "/no-such-page"];
 
     [Fact]
     public async Task Each_page_in_chinese_has_no_known_english_only_text()

@@ -21,58 +21,14 @@ namespace AllData.Tests.EndToEnd.Live;
 [Collection(AppCollection.Name)]
 public sealed class OperationsFlowTests(AppFixture app)
 {
-    private const string Password = "Operator-Passw0rd!";
     private readonly LiveTestKit _kit = new(app);
+    private readonly WarehouseWorld _world = new(app);
 
-    /// <summary>A new developer (an operator and more) whose only workspace is a new one, with a data source on the test PostgreSQL.</summary>
-    private async Task<(string UserName, string UserId, Guid WorkspaceId)> DemoOperatorAsync()
-    {
-        var name = "op-" + Guid.NewGuid().ToString("N")[..8];
-        await using var scope = app.Services.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
-        var user = new AppUser { UserName = name, DisplayName = "Operator " + name };
-        Assert.True((await users.CreateAsync(user, Password)).Succeeded);
-        await using var db = app.Database.CreateContext();
-        var workspace = new Workspace(name, DateTimeOffset.UtcNow);
-        db.Add(workspace);
-        db.Add(new WorkspaceMember(workspace.Id, user.Id, WorkspaceRole.Developer, DateTimeOffset.UtcNow));
-        await db.SaveChangesAsync();
-        db.WorkspaceId = workspace.Id;
-        var settings = new DataSourceSettings("warehouse", DataSourceKind.PostgreSql, "127.0.0.1", app.Database.Server.Port,
-            app.Database.DatabaseName, PostgresServer.SuperUser, DataSourceSslMode.Disable);
-        db.Add(new DataSource(workspace.Id, settings, scope.ServiceProvider.GetRequiredService<DataSourceSecrets>().Protect(PostgresServer.SuperPassword),
-            DateTimeOffset.UtcNow));
-        await db.SaveChangesAsync();
-        return (name, user.Id, workspace.Id);
-    }
+    private Task<(string UserName, string UserId, Guid WorkspaceId)> DemoOperatorAsync() => _world.UserAsync();
 
-    private async Task<IPage> SignInAsync(string userName, string path)
-    {
-        var page = await app.NewPageAsync();
-        var login = new LoginPage(page);
-        await login.GotoAsync();
-        await login.SubmitAsync(userName, Password);
-        await page.WaitForURLAsync(u => !u.Contains("/account/login", StringComparison.Ordinal));
-        await page.GotoAsync(path);
-        await new ShellPage(page).WaitInteractiveAsync();
-        return page;
-    }
+    private Task<IPage> SignInAsync(string userName, string path) => _world.SignInAsync(userName, path);
 
-    /// <summary>A database SQL job on the demo warehouse, created through the studio's services as <paramref name="userId"/>.</summary>
-    private async Task<(Guid JobId, string Name)> JobAsync(string userId, Guid workspaceId, string sql)
-    {
-        await using var scope = app.Services.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<CurrentUser>()
-            .Set(new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, userId)], "test")));
-        await using var db = app.Database.CreateContext(workspaceId);
-        var source = await db.Set<DataSource>().SingleAsync(d => d.Name == "warehouse");
-        var name = "ops_" + Guid.NewGuid().ToString("N")[..8];
-        var job = await scope.ServiceProvider.GetRequiredService<JobTreeService>().CreateJobAsync(name, null, JobType.DatabaseSql);
-        var jobs = scope.ServiceProvider.GetRequiredService<JobService>();
-        var detail = await jobs.GetAsync(job.Id);
-        await jobs.SaveAsync(job.Id, new JobDraft(sql, source.Id, null, 100, new Dictionary<string, string>(), detail.Version));
-        return (job.Id, name);
-    }
+    private Task<(Guid JobId, string Name)> JobAsync(string userId, Guid workspaceId, string sql) => _world.JobAsync(userId, workspaceId, sql);
 
     [Fact]
     public async Task A_long_database_run_goes_from_running_to_finished_on_the_list_without_reload()

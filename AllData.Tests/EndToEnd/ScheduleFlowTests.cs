@@ -1,0 +1,99 @@
+using AllData.Tests.EndToEnd.Pages;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace AllData.Tests.EndToEnd;
+
+[Collection(AppCollection.Name)]
+public sealed class ScheduleFlowTests(AppFixture app)
+{
+    private readonly WarehouseWorld _world = new(app);
+
+    [Fact]
+    public async Task Developer_creates_a_schedule_sees_its_next_fires_runs_it_now_and_finds_the_run_in_operations()
+    {
+        var (userName, userId, workspaceId) = await _world.UserAsync("sched");
+        var (_, jobName) = await _world.JobAsync(userId, workspaceId, "select 42 as answer;", publish: true, prefix: "nightly");
+        var page = await _world.SignInAsync(userName, "/schedules");
+        await Expect(page.GetByTestId("schedules-empty")).ToBeVisibleAsync();
+        await AppFixture.ScreenshotAsync(page, "schedules-empty");
+
+        await page.Locator("[data-testid=schedule-new]:not([disabled])").ClickAsync();
+        var editor = page.GetByTestId("schedule-editor");
+        await Expect(editor.GetByTestId("schedule-next-fires").Locator("li")).ToHaveCountAsync(10);
+
+        // A bad cron is refused at its field, and the preview says nothing it cannot know.
+        await editor.GetByTestId("schedule-cron").FillAsync("0 0 25 * * ?");
+        await Expect(editor.Locator(".mud-input-helper-text.mud-input-error")).ToContainTextAsync("Hour values must be between 0 and 23", new() { Timeout = 10_000 });
+        await Expect(editor.GetByTestId("schedule-next-fires")).ToHaveCountAsync(0);
+        await AppFixture.ScreenshotAsync(page, "schedules-editor-bad-cron");
+
+        await editor.GetByTestId("schedule-cron").FillAsync("0 30 2 ? * MON-FRI");
+        await Expect(editor.GetByTestId("schedule-words")).ToHaveTextAsync("at 02:30:00, on MON-FRI");
+        var fires = editor.GetByTestId("schedule-next-fires").Locator("li");
+        await Expect(fires).ToHaveCountAsync(10);
+        await Expect(fires.First).ToContainTextAsync("02:30:00 +00:00");
+        await editor.GetByTestId("schedule-name").FillAsync(jobName + " weekdays");
+        await AppFixture.ScreenshotAsync(page, "schedules-editor");
+        await page.GetByTestId("schedule-save").ClickAsync();
+
+        await page.WaitForURLAsync(u => u.Contains("/schedules/", StringComparison.Ordinal));
+        await Expect(page.GetByTestId("schedule-title")).ToHaveTextAsync(jobName + " weekdays");
+        await Expect(page.GetByTestId("schedule-next-fires").Locator("li")).ToHaveCountAsync(10);
+        await Expect(page.GetByTestId("ledger-empty")).ToBeVisibleAsync();
+
+        await page.Locator("[data-testid=schedule-run-now]:not([disabled])").ClickAsync();
+        await page.GetByTestId("run-now-confirm").ClickAsync();
+        await Expect(page.GetByText("The run started.")).ToBeVisibleAsync();
+        var slot = page.Locator(".ledger-row").First;
+        await Expect(slot.GetByTestId("slot-state")).ToHaveAttributeAsync("data-state", "Started");
+        await Expect(slot.GetByTestId("run-status")).ToHaveAttributeAsync("data-status", "Finished", new() { Timeout = 20_000 });
+        await AppFixture.ScreenshotAsync(page, "schedules-page");
+
+        await page.GotoAsync("/operations");
+        await new ShellPage(page).WaitInteractiveAsync();
+        var row = page.Locator("tr", new PageLocatorOptions { HasText = jobName });
+        await Expect(row.GetByTestId("run-status")).ToHaveAttributeAsync("data-status", "Finished");
+
+        await page.GotoAsync("/schedules");
+        await new ShellPage(page).WaitInteractiveAsync();
+        var listed = page.Locator(".schedule-row", new PageLocatorOptions { HasText = jobName });
+        await Expect(listed.GetByTestId("schedule-row-words")).ToHaveTextAsync("at 02:30:00, on MON-FRI");
+        await Expect(listed.GetByTestId("run-status")).ToHaveAttributeAsync("data-status", "Finished");
+        await AppFixture.ScreenshotAsync(page, "schedules-list");
+
+        // Pausing is one switch, and the page says it is paused.
+        await listed.GetByTestId("schedule-enabled").ClickAsync();
+        await Expect(page.GetByText("paused: nothing fires")).ToBeVisibleAsync();
+        await listed.GetByTestId("schedule-link").ClickAsync();
+        await Expect(page.GetByTestId("schedule-state")).ToHaveTextAsync("Paused");
+    }
+
+    [Fact]
+    public async Task The_studio_schedule_tab_lists_the_jobs_schedules_and_the_list_reads_in_Chinese()
+    {
+        var (userName, userId, workspaceId) = await _world.UserAsync("schedzh");
+        var (jobId, jobName) = await _world.JobAsync(userId, workspaceId, "select 1;", publish: true, prefix: "tab");
+        var page = await _world.SignInAsync(userName, $"/studio/{jobId}");
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Schedules" }).ClickAsync();
+        await Expect(page.GetByTestId("schedules-empty")).ToContainTextAsync("This job has no schedule.");
+        await page.Locator("[data-testid=schedule-new]:not([disabled])").ClickAsync();
+        var editor = page.GetByTestId("schedule-editor");
+        await editor.GetByTestId("schedule-cron").FillAsync("0 */15 * * * ?");
+        await Expect(editor.GetByTestId("schedule-words")).ToHaveTextAsync("every 15 minutes, every day");
+        await page.GetByTestId("schedule-save").ClickAsync();
+        await Expect(page.Locator(".schedule-row")).ToHaveCountAsync(1);
+        await AppFixture.ScreenshotAsync(page, "studio-schedule-tab");
+
+        var zh = await app.NewPageAsync("zh-CN");
+        await zh.SetExtraHTTPHeadersAsync(new Dictionary<string, string> { ["Accept-Language"] = "zh-CN" });
+        await new LoginPage(zh).GotoAsync();
+        await new LoginPage(zh).SubmitAsync(userName, WarehouseWorld.Password);
+        await zh.WaitForURLAsync(u => !u.Contains("/account/login", StringComparison.Ordinal));
+        await zh.GotoAsync("/schedules");
+        await new ShellPage(zh).WaitInteractiveAsync();
+        await Expect(zh.Locator(".schedule-row", new PageLocatorOptions { HasText = jobName }).GetByTestId("schedule-row-words")).ToHaveTextAsync("每 15 分钟，每天");
+        await Expect(zh.GetByText("下次触发")).ToBeVisibleAsync();
+        await AppFixture.ScreenshotAsync(zh, "schedules-list-zh");
+    }
+}
