@@ -7,6 +7,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using AllData.Infrastructure.Scheduling;
+using Quartz;
 
 namespace AllData.Infrastructure.Flink;
 
@@ -14,10 +16,12 @@ namespace AllData.Infrastructure.Flink;
 /// Optional auto-restart of Flink jobs: when a run of a job with <see cref="FlinkJobSettings.AutoRestart"/> fails, a new
 /// run of the same published version is started from the job's latest completed checkpoint or savepoint, after a backoff
 /// that doubles per restart, at most <see cref="FlinkJobSettings.AutoRestartMaxAttempts"/> times within the window. It
-/// never starts one while another run of the job still has a live Flink job.
+/// never starts one while another run of the job still has a live Flink job. The back-off is a one-shot trigger in the
+/// clustered Quartz store (<see cref="SchedulingKeys.AutoRestart"/>, keyed by the failed run): an app restart during it
+/// loses nothing, and of several instances that all see the failure only one trigger is stored.
 /// </summary>
 internal sealed class FlinkAutoRestarter(
-    IDbContextFactory<AllDataDbContext> factory, ILiveEvents events, IServiceScopeFactory scopes, RunRecorder recorder,
+    IDbContextFactory<AllDataDbContext> factory, ILiveEvents events, IServiceScopeFactory scopes, RunRecorder recorder, ISchedulerFactory schedulers,
     TimeProvider clock, ILogger<FlinkAutoRestarter> logger) : IHostedService
 {
     private IDisposable? _subscription;
@@ -42,8 +46,11 @@ internal sealed class FlinkAutoRestarter(
         return Task.CompletedTask;
     }
 
-    /// <summary>Decides and (after the backoff) starts the restart; returns the new run, or null when none is due.</summary>
-    public async Task<Guid?> OnFailedAsync(Guid runId, CancellationToken ct)
+    /// <summary>
+    /// Decides whether the failed run is restarted and, when it is, stores the restart's trigger at the end of the
+    /// back-off; returns when it is due, or null when no restart is due (or another instance already stored it).
+    /// </summary>
+    public async Task<DateTimeOffset?> OnFailedAsync(Guid runId, CancellationToken ct)
     {
         try
         {
@@ -54,29 +61,49 @@ internal sealed class FlinkAutoRestarter(
             }
 
             var (run, backoff, restorePath, attempt, max) = decision.Value;
-            await recorder.AppendLogAsync(run.WorkspaceId, run.Id, RunLogLevel.Info,
-                $"Auto-restart {attempt} of {max} in {backoff.TotalSeconds:0.#} s{(restorePath is null ? " without state" : $" from {restorePath}")}.", ct);
-            if (backoff > TimeSpan.Zero)
+            var due = clock.GetUtcNow() + backoff;
+            var job = JobBuilder.Create<AutoRestartFlinkRunJob>().WithIdentity(SchedulingKeys.AutoRestart(runId))
+                .UsingJobData(AutoRestartFlinkRunJob.RunIdKey, runId.ToString())
+                .UsingJobData(AutoRestartFlinkRunJob.RestorePathKey, restorePath ?? string.Empty)
+                .Build();
+            var trigger = TriggerBuilder.Create().WithIdentity(SchedulingKeys.AutoRestartTrigger(runId)).ForJob(job).StartAt(due)
+                .WithSimpleSchedule(x => x.WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow)).Build();
+            var scheduler = await schedulers.GetScheduler(ct);
+            try
             {
-                await Task.Delay(backoff, clock, ct);
+                await scheduler.ScheduleJob(job, trigger, cancellationToken: ct);
             }
-
-            // Checked again after the backoff: a user may have started the job meanwhile.
-            if (await HasLiveFlinkRunAsync(run.WorkspaceId, run.JobId, ct))
+            catch (ObjectAlreadyExistsException)
             {
                 return null;
             }
 
-            await using var scope = scopes.CreateAsyncScope();
-            var started = await scope.ServiceProvider.GetRequiredService<RunCommands>().StartAsSystemAsync(run.WorkspaceId, "auto-restart",
-                new StartRunRequest(run.JobId, RunTrigger.AutoRestart) { VersionId = run.JobVersionId, RestorePath = restorePath }, ct);
-            return started.RunId;
+            await recorder.AppendLogAsync(run.WorkspaceId, run.Id, RunLogLevel.Info,
+                $"Auto-restart {attempt} of {max} in {backoff.TotalSeconds:0.#} s{(restorePath is null ? " without state" : $" from {restorePath}")}.", ct);
+            return due;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             logger.LogWarning(e, "Auto-restart after run {RunId} failed", runId);
             return null;
         }
+    }
+
+    /// <summary>The restart itself, when its back-off is over (the Quartz job's body); the new run, or null when none was started.</summary>
+    public async Task<Guid?> RestartAsync(Guid failedRunId, string? restorePath, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var run = await db.Set<JobRun>().IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(r => r.Id == failedRunId, ct);
+        // Checked again after the back-off: a user may have started the job meanwhile.
+        if (run is null || await HasLiveFlinkRunAsync(run.WorkspaceId, run.JobId, ct))
+        {
+            return null;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var started = await scope.ServiceProvider.GetRequiredService<RunCommands>().StartAsSystemAsync(run.WorkspaceId, "auto-restart",
+            new StartRunRequest(run.JobId, RunTrigger.AutoRestart) { VersionId = run.JobVersionId, RestorePath = restorePath }, ct);
+        return started.RunId;
     }
 
     private async Task<(JobRun Run, TimeSpan Backoff, string? RestorePath, int Attempt, int Max)?> DecideAsync(Guid runId, CancellationToken ct)
@@ -122,5 +149,25 @@ internal sealed class FlinkAutoRestarter(
         return await db.Set<JobRun>().IgnoreQueryFilters().AnyAsync(r => r.WorkspaceId == workspaceId && r.JobId == jobId
                                                                          && r.Status != RunStatus.Finished && r.Status != RunStatus.Failed
                                                                          && r.Status != RunStatus.Canceled, ct);
+    }
+}
+
+/// <summary>Starts an auto-restart whose back-off is over (see <see cref="FlinkAutoRestarter"/>).</summary>
+internal sealed class AutoRestartFlinkRunJob(FlinkAutoRestarter restarter, ILogger<AutoRestartFlinkRunJob> logger) : IJob
+{
+    public const string RunIdKey = "runId";
+    public const string RestorePathKey = "restorePath";
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(context.MergedJobDataMap.GetString(RunIdKey), out var runId))
+        {
+            logger.LogError("Auto-restart trigger {Trigger} names no run", context.Trigger.Key);
+            return;
+        }
+
+        var restorePath = context.MergedJobDataMap.GetString(RestorePathKey);
+        var started = await restarter.RestartAsync(runId, string.IsNullOrEmpty(restorePath) ? null : restorePath, cancellationToken);
+        logger.LogInformation("Auto-restart after run {RunId}: {Outcome}", runId, started is { } id ? $"started run {id}" : "not needed any more");
     }
 }

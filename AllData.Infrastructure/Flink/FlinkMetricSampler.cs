@@ -8,6 +8,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
+using Quartz;
+
 namespace AllData.Infrastructure.Flink;
 
 /// <summary>A running Flink job's metrics were sampled: live charts append the point.</summary>
@@ -18,7 +20,7 @@ public sealed record FlinkMetricsSampled(
 /// <summary>
 /// Samples running Flink jobs every <see cref="FlinkTrackerOptions.MetricsInterval"/>: records in/out per second summed over
 /// vertices and subtasks, last checkpoint duration and size, failed checkpoints, restarts. Stored at 10 s resolution (kept
-/// 6 h) and 1 min resolution (kept 7 days, the minute's latest sample), pruned by the same loop, and published. Of several
+/// 6 h) and 1 min resolution (kept 7 days, the minute's latest sample), pruned cluster-wide by a Quartz job (<see cref="PruneFlinkMetricsJob"/>), and published. Of several
 /// instances sharing the store, only the one holding the sampling lock samples (<see cref="AdvisoryLock"/>).
 /// </summary>
 internal sealed class FlinkMetricSampler(
@@ -54,7 +56,6 @@ internal sealed class FlinkMetricSampler(
                 }
 
                 await SampleAllAsync(stoppingToken);
-                await PruneAsync(stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
@@ -90,16 +91,6 @@ internal sealed class FlinkMetricSampler(
         }
 
         return sampled;
-    }
-
-    public async Task PruneAsync(CancellationToken ct)
-    {
-        var now = clock.GetUtcNow();
-        await using var db = await factory.CreateDbContextAsync(ct);
-        var fine = now - FineRetention;
-        var coarse = now - CoarseRetention;
-        await db.Set<FlinkMetricSample>().IgnoreQueryFilters().Where(s => s.ResolutionSeconds == 10 && s.Bucket < fine).ExecuteDeleteAsync(ct);
-        await db.Set<FlinkMetricSample>().IgnoreQueryFilters().Where(s => s.ResolutionSeconds == 60 && s.Bucket < coarse).ExecuteDeleteAsync(ct);
     }
 
     private async Task SampleAsync(JobRun run, FlinkJobManagerClient client, CancellationToken ct)
@@ -153,4 +144,26 @@ internal sealed class FlinkMetricSampler(
 
     private static double? Parse(string? value) =>
         double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : null;
+}
+
+/// <summary>
+/// Deletes Flink metric samples past their retention (<see cref="FlinkMetricSampler.FineRetention"/>,
+/// <see cref="FlinkMetricSampler.CoarseRetention"/>); on the clustered scheduler, so one instance prunes at a time.
+/// </summary>
+[DisallowConcurrentExecution]
+internal sealed class PruneFlinkMetricsJob(IDbContextFactory<AllDataDbContext> factory, TimeProvider clock) : IJob
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromMinutes(10);
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) => await PruneAsync(cancellationToken);
+
+    public async Task<int> PruneAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var fine = now - FlinkMetricSampler.FineRetention;
+        var coarse = now - FlinkMetricSampler.CoarseRetention;
+        return await db.Set<FlinkMetricSample>().IgnoreQueryFilters().Where(s => s.ResolutionSeconds == 10 && s.Bucket < fine).ExecuteDeleteAsync(ct)
+               + await db.Set<FlinkMetricSample>().IgnoreQueryFilters().Where(s => s.ResolutionSeconds == 60 && s.Bucket < coarse).ExecuteDeleteAsync(ct);
+    }
 }

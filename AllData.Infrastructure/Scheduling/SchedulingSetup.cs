@@ -50,6 +50,10 @@ public static class SchedulingSetup
             q.AddTrigger(t => t.WithIdentity(SchedulingKeys.TendSchedulesTrigger).ForJob(SchedulingKeys.TendSchedules)
                 .WithSimpleSchedule(x => x.WithInterval(options.TendInterval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount))
                 .StartNow());
+            q.AddJob<Flink.PruneFlinkMetricsJob>(j => j.WithIdentity(SchedulingKeys.PruneFlinkMetrics).StoreDurably());
+            q.AddTrigger(t => t.WithIdentity(SchedulingKeys.PruneFlinkMetricsTrigger).ForJob(SchedulingKeys.PruneFlinkMetrics)
+                .WithSimpleSchedule(x => x.WithInterval(Flink.PruneFlinkMetricsJob.Interval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount))
+                .StartNow());
         });
         if (options.RunScheduler)
         {

@@ -1,3 +1,5 @@
+using Quartz;
+using AllData.Infrastructure.Scheduling;
 using Microsoft.EntityFrameworkCore;
 using AllData.Domain.Flink;
 using AllData.Domain.Operations;
@@ -289,7 +291,20 @@ public sealed class FlinkTrackingTests(DatabaseFixture database) : IClassFixture
             host.Flink.JobManager[run.FlinkJobId!].MoveTo(FlinkJobState.Failed, $"crash {attempt}");
             await tracker.TickAsync(host.Ct);
             Assert.Equal(RunStatus.Failed, (await host.RunAsync(runId)).Status);
-            if (await restarter.OnFailedAsync(runId, host.Ct) is not { } next)
+            if (await restarter.OnFailedAsync(runId, host.Ct) is null)
+            {
+                break;
+            }
+
+            // The back-off is a trigger in the shared Quartz store, not a delay in this process; a second instance
+            // seeing the same failure stores nothing more.
+            var scheduler = await host.Get<ISchedulerFactory>().GetScheduler(host.Ct);
+            var stored = await scheduler.GetJobDetail(SchedulingKeys.AutoRestart(runId), host.Ct);
+            Assert.NotNull(stored);
+            Assert.NotNull(await scheduler.GetTrigger(SchedulingKeys.AutoRestartTrigger(runId), host.Ct));
+            Assert.Null(await restarter.OnFailedAsync(runId, host.Ct));
+            var restorePath = stored.JobDataMap.GetString(AutoRestartFlinkRunJob.RestorePathKey);
+            if (await restarter.RestartAsync(runId, string.IsNullOrEmpty(restorePath) ? null : restorePath, host.Ct) is not { } next)
             {
                 break;
             }
@@ -300,7 +315,35 @@ public sealed class FlinkTrackingTests(DatabaseFixture database) : IClassFixture
         }
 
         Assert.Equal(2, restarted.Count);
+        await using (var logs = host.Database.CreateContext(host.WorkspaceId))
+        {
+            Assert.Equal(2, await logs.Set<RunLogLine>().CountAsync(l => l.Text.StartsWith("Auto-restart ")));
+        }
+
         Assert.All(await Task.WhenAll(restarted.Select(host.RunAsync)), r => Assert.Equal(RunTrigger.AutoRestart, r.Trigger));
         Assert.All(host.Flink.JobManager.Jobs, j => Assert.Equal(FlinkJobState.Failed, j.State));
+    }
+
+    [Fact]
+    public async Task Metric_samples_past_their_retention_are_pruned_by_the_quartz_job_and_the_rest_kept()
+    {
+        await using var host = await FlinkOpsHost.StartAsync(database);
+        var (jobId, versionId) = await host.CreateSqlJobAsync(Script);
+        var runId = await host.CreateTrackedRunAsync(jobId, versionId, host.Flink.JobManager.AddJob("orders_enriched"));
+        var now = TimeProvider.System.GetUtcNow();
+        await using (var db = host.Database.CreateContext(host.WorkspaceId))
+        {
+            FlinkMetricSample Sample(int resolution, TimeSpan age) => new(host.WorkspaceId, runId, resolution, now - age, 1, 1, null, null, 0, 0);
+            db.AddRange(Sample(10, TimeSpan.FromHours(7)), Sample(10, TimeSpan.FromHours(1)), Sample(60, TimeSpan.FromDays(8)), Sample(60, TimeSpan.FromDays(2)));
+            await db.SaveChangesAsync();
+        }
+
+        var job = Microsoft.Extensions.DependencyInjection.ActivatorUtilities.CreateInstance<PruneFlinkMetricsJob>(host.Services);
+        Assert.Equal(2, await job.PruneAsync(host.Ct));
+        await using var check = host.Database.CreateContext(host.WorkspaceId);
+        var kept = await check.Set<FlinkMetricSample>().AsNoTracking().Where(m => m.RunId == runId).OrderBy(m => m.ResolutionSeconds).ToListAsync();
+        Assert.Equal([10, 60], kept.Select(k => k.ResolutionSeconds));
+        var scheduler = await host.Get<ISchedulerFactory>().GetScheduler(host.Ct);
+        Assert.NotNull(await scheduler.GetTrigger(SchedulingKeys.PruneFlinkMetricsTrigger, host.Ct));
     }
 }
