@@ -38,6 +38,12 @@ public sealed class ScheduleService
     {
         var (db, _) = await appDb.ForWorkspaceAsync(ct);
         await using var _db = db;
+        return await ListAsync(db, jobId, clock.GetUtcNow(), ct);
+    }
+
+    /// <summary>The schedules of <paramref name="db"/>'s workspace: also what the wall reads (<see cref="ScheduleBoard"/>).</summary>
+    internal static async Task<IReadOnlyList<ScheduleRow>> ListAsync(AllDataDbContext db, Guid? jobId, DateTimeOffset now, CancellationToken ct)
+    {
         var schedules = await (from s in db.Set<Schedule>().AsNoTracking()
                                join j in db.Set<Job>().AsNoTracking() on s.JobId equals j.Id
                                where jobId == null || s.JobId == jobId
@@ -45,7 +51,7 @@ public sealed class ScheduleService
                                select new { s, j.Name }).ToListAsync(ct);
         var ids = schedules.Select(x => x.s.Id).ToList();
         var last = await (from slot in db.Set<ScheduleSlot>().AsNoTracking()
-                          where ids.Contains(slot.ScheduleId) && slot.LogicalTime <= clock.GetUtcNow()
+                          where ids.Contains(slot.ScheduleId) && slot.LogicalTime <= now
                           group slot by slot.ScheduleId into g
                           select new { ScheduleId = g.Key, At = g.Max(x => x.LogicalTime) }).ToListAsync(ct);
         var lastAt = last.ToDictionary(l => l.ScheduleId, l => l.At);
@@ -56,7 +62,6 @@ public sealed class ScheduleService
                                select new { slot.ScheduleId, slot.LogicalTime, slot.State, Status = (RunStatus?)run.Status }).ToListAsync(ct);
         var missed = lastSlots.Where(s => s.State == SlotState.Missed).GroupBy(s => s.ScheduleId).ToDictionary(g => g.Key, g => g.Count());
         var calendars = await CalendarDatesAsync(db, ct);
-        var now = clock.GetUtcNow();
         return [.. schedules.Select(x =>
         {
             var timeline = ScheduleTimeline.For(x.s, x.s.CalendarId is { } c ? calendars.GetValueOrDefault(c) : null);
@@ -200,34 +205,17 @@ public sealed class ScheduleService
             .Select(v => new VersionChoice(v.Id, v.Number, v.PublishedAt, v.PublishedBy, v.Comment)).ToListAsync(ct);
     }
 
-    /// <summary>
-    /// Scheduled slots that went wrong since <paramref name="since"/>, newest first: their run failed, or no run
-    /// could be started, or the slot was missed. What the wall and the overview show as "failed scheduled runs".
-    /// </summary>
+    /// <summary>Scheduled slots that went wrong since <paramref name="since"/>, newest first (see <see cref="ScheduleBoard.ProblemsAsync(AllDataDbContext, DateTimeOffset, int, CancellationToken)"/>).</summary>
     public async Task<IReadOnlyList<SlotProblemRow>> ProblemsAsync(DateTimeOffset since, int take = 20, CancellationToken ct = default)
     {
         var (db, _) = await appDb.ForWorkspaceAsync(ct);
         await using var _db = db;
-        return await (from slot in db.Set<ScheduleSlot>().AsNoTracking()
-                      join s in db.Set<Schedule>().AsNoTracking() on slot.ScheduleId equals s.Id
-                      join j in db.Set<Job>().AsNoTracking() on s.JobId equals j.Id
-                      join run in db.Set<JobRun>().AsNoTracking() on slot.RunId equals run.Id into runs
-                      from run in runs.DefaultIfEmpty()
-                      where slot.UpdatedAt >= since
-                            && (slot.State == SlotState.Failed || slot.State == SlotState.Missed
-                                || (slot.State == SlotState.Started && run != null && run.Status == RunStatus.Failed))
-                      orderby slot.UpdatedAt descending
-                      select new SlotProblemRow(slot.Id, s.Id, s.Name, j.Name, slot.LogicalTime, slot.State, slot.Reason, slot.RunId,
-                          (RunStatus?)run.Status, slot.UpdatedAt)).Take(take).ToListAsync(ct);
+        return await ScheduleBoard.ProblemsAsync(db, since, take, ct);
     }
 
     /// <summary>The next fires of every enabled schedule of the workspace, soonest first.</summary>
-    public async Task<IReadOnlyList<UpcomingFire>> UpcomingAsync(int take = 10, CancellationToken ct = default)
-    {
-        var rows = await ListAsync(null, ct);
-        return [.. rows.Where(r => r.NextFire is not null).OrderBy(r => r.NextFire).Take(take)
-            .Select(r => new UpcomingFire(r.Id, r.Name, r.JobName, r.NextFire!.Value, r.LastRunStatus))];
-    }
+    public async Task<IReadOnlyList<UpcomingFire>> UpcomingAsync(int take = 10, CancellationToken ct = default) =>
+        ScheduleBoard.Upcoming(await ListAsync(null, ct), take);
 
     public async Task<IReadOnlyList<CalendarRow>> CalendarsAsync(CancellationToken ct = default)
     {

@@ -64,6 +64,7 @@ public static class SchedulingSetup
         services.AddSingleton<ScheduleFiring>();
         services.AddSingleton<ScheduleTriggers>();
         services.AddScopedInternal<ScheduleService>();
+        services.AddSingletonInternal<ScheduleBoard>();
         return services;
     }
 }

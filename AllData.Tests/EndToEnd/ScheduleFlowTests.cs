@@ -1,3 +1,5 @@
+using AllData.Domain.Scheduling;
+using AllData.Infrastructure.Scheduling;
 using AllData.Tests.EndToEnd.Pages;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -62,6 +64,12 @@ public sealed class ScheduleFlowTests(AppFixture app)
         await Expect(listed.GetByTestId("run-status")).ToHaveAttributeAsync("data-status", "Finished");
         await AppFixture.ScreenshotAsync(page, "schedules-list");
 
+        await page.GotoAsync("/wall");
+        await Expect(page.GetByTestId("wall-next-scheduled")).ToContainTextAsync(jobName);
+        await Expect(page.GetByTestId("wall-failed-scheduled")).Not.ToContainTextAsync(jobName);
+        await page.GotoAsync("/schedules");
+        await new ShellPage(page).WaitInteractiveAsync();
+
         // Pausing is one switch, and the page says it is paused.
         await listed.GetByTestId("schedule-enabled").ClickAsync();
         await Expect(page.GetByText("paused: nothing fires")).ToBeVisibleAsync();
@@ -95,5 +103,28 @@ public sealed class ScheduleFlowTests(AppFixture app)
         await Expect(zh.Locator(".schedule-row", new PageLocatorOptions { HasText = jobName }).GetByTestId("schedule-row-words")).ToHaveTextAsync("每 15 分钟，每天");
         await Expect(zh.GetByText("下次触发")).ToBeVisibleAsync();
         await AppFixture.ScreenshotAsync(zh, "schedules-list-zh");
+    }
+
+    [Fact]
+    public async Task A_failed_scheduled_run_shows_on_the_wall_with_its_job_and_the_next_fire_beside_it()
+    {
+        var (userName, userId, workspaceId) = await _world.UserAsync("schedwall");
+        var (jobId, jobName) = await _world.JobAsync(userId, workspaceId, "select 1/0;", publish: true, prefix: "broken");
+        var scheduleId = await _world.AsUserAsync<ScheduleService, Guid>(userId, s => s.CreateAsync(new ScheduleInput
+        {
+            Name = jobName + " hourly", JobId = jobId, Kind = ScheduleKind.Cron, Cron = "0 0 * * * ?", TimeZoneId = "UTC",
+        }));
+        var page = await _world.SignInAsync(userName, "/");
+        await page.GotoAsync("/wall");
+        await Expect(page.GetByTestId("wall-title")).ToHaveAttributeAsync("data-live", "true");
+        await Expect(page.GetByTestId("wall-failed-scheduled")).ToContainTextAsync("None");
+        var outcome = await _world.AsUserAsync<ScheduleService, FireOutcome>(userId, s => s.RunNowAsync(scheduleId, null));
+        Assert.Equal(FireResult.Started, outcome.Result);
+
+        var failed = page.GetByTestId("wall-failed-item");
+        await Expect(failed).ToContainTextAsync(jobName, new() { Timeout = 20_000 });
+        await Expect(failed).ToContainTextAsync("Failed");
+        await Expect(page.GetByTestId("wall-next-item").First).ToContainTextAsync(jobName);
+        await AppFixture.ScreenshotAsync(page, "wall-schedules");
     }
 }

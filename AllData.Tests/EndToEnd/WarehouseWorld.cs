@@ -56,6 +56,16 @@ public sealed class WarehouseWorld(AppFixture app)
         return page;
     }
 
+    /// <summary>Runs <paramref name="action"/> on a service of a scope signed in as <paramref name="userId"/>.</summary>
+    public async Task<TResult> AsUserAsync<TService, TResult>(string userId, Func<TService, Task<TResult>> action)
+        where TService : notnull
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<CurrentUser>()
+            .Set(new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, userId)], "test")));
+        return await action(scope.ServiceProvider.GetRequiredService<TService>());
+    }
+
     /// <summary>A database SQL job on the warehouse, created (and published when asked) as <paramref name="userId"/>.</summary>
     public async Task<(Guid JobId, string Name)> JobAsync(string userId, Guid workspaceId, string sql, bool publish = false, string prefix = "ops")
     {
