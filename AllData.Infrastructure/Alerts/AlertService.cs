@@ -82,7 +82,7 @@ public sealed class AlertService
         AlertRule rule;
         if (id is { } existing)
         {
-            rule = await db.Set<AlertRule>().FirstOrDefaultAsync(r => r.Id == existing, ct) ?? throw new DomainException("The rule no longer exists.");
+            rule = await db.Set<AlertRule>().FirstOrDefaultAsync(r => r.Id == existing, ct) ?? throw new NotFoundException("The rule no longer exists.");
             rule.Change(input.Name, input.Scope, input.Condition, input.Timing, input.ChannelIds, by, at);
         }
         else
@@ -100,7 +100,7 @@ public sealed class AlertService
         var (db, access) = await appDb.ForWorkspaceAsync(ct);
         await using var _db = db;
         access.Require(WorkspaceRole.Developer, "change alert rules");
-        var rule = await db.Set<AlertRule>().FirstOrDefaultAsync(r => r.Id == id, ct) ?? throw new DomainException("The rule no longer exists.");
+        var rule = await db.Set<AlertRule>().FirstOrDefaultAsync(r => r.Id == id, ct) ?? throw new NotFoundException("The rule no longer exists.");
         rule.SetEnabled(enabled, await workspace.UserNameAsync(ct), clock.GetUtcNow());
         await db.SaveChangesAsync(ct);
     }
@@ -304,7 +304,7 @@ public sealed class AlertService
         var (db, access) = await appDb.ForWorkspaceAsync(ct);
         await using var _db = db;
         access.Require(WorkspaceRole.Operator, "acknowledge alerts");
-        var instance = await db.Set<AlertInstance>().FirstOrDefaultAsync(i => i.Id == instanceId, ct) ?? throw new DomainException("The alert no longer exists.");
+        var instance = await db.Set<AlertInstance>().FirstOrDefaultAsync(i => i.Id == instanceId, ct) ?? throw new NotFoundException("The alert no longer exists.");
         instance.Acknowledge(await workspace.UserNameAsync(ct), clock.GetUtcNow());
         await db.SaveChangesAsync(ct);
     }
@@ -328,7 +328,7 @@ public sealed class AlertService
         access.Require(WorkspaceRole.Operator, "silence alerts");
         if (ruleId is { } r && !await db.Set<AlertRule>().AnyAsync(x => x.Id == r, ct))
         {
-            throw new DomainException("The rule no longer exists.");
+            throw new NotFoundException("The rule no longer exists.");
         }
 
         var now = clock.GetUtcNow();
@@ -343,7 +343,7 @@ public sealed class AlertService
         var (db, access) = await appDb.ForWorkspaceAsync(ct);
         await using var _db = db;
         access.Require(WorkspaceRole.Operator, "end silences");
-        var silence = await db.Set<AlertSilence>().FirstOrDefaultAsync(s => s.Id == id, ct) ?? throw new DomainException("The silence no longer exists.");
+        var silence = await db.Set<AlertSilence>().FirstOrDefaultAsync(s => s.Id == id, ct) ?? throw new NotFoundException("The silence no longer exists.");
         silence.End(clock.GetUtcNow());
         await db.SaveChangesAsync(ct);
     }

@@ -80,7 +80,7 @@ public sealed class QualityQueries
         var (db, _) = await appDb.ForWorkspaceAsync(ct);
         await using (db)
         {
-            var scan = (await ScanRows(db, s => s.Id == scanId, 1, ct)).FirstOrDefault() ?? throw new DomainException("The scan does not exist.");
+            var scan = (await ScanRows(db, s => s.Id == scanId, 1, ct)).FirstOrDefault() ?? throw new NotFoundException("The scan does not exist.");
             var results = await db.Set<QualityResult>().AsNoTracking().Where(r => r.ScanId == scanId).OrderBy(r => r.RuleName).ToListAsync(ct);
             return new QualityScanDetails(scan, [.. results.OrderBy(r => r.Outcome == QualityOutcome.Passed).ThenBy(r => r.RuleName, StringComparer.Ordinal).Select(ToRow)]);
         }

@@ -34,7 +34,7 @@ public sealed class QualityRuleService
         {
             access.Require(WorkspaceRole.Developer, "define quality rules");
             var table = await db.Set<CatalogTable>().AsNoTracking().FirstOrDefaultAsync(t => t.Id == tableId, ct)
-                ?? throw new DomainException("The table is not in the catalog.");
+                ?? throw new NotFoundException("The table is not in the catalog.");
             await EnsureUniqueName(db, tableId, input.Name, null, ct);
             var rule = new QualityRule(access.WorkspaceId, table.DataSourceId, tableId, input.Name, input.Spec, input.Severity, input.Weight,
                 input.IsBlocking, input.Description, await workspace.UserNameOrIdAsync(ct), clock.GetUtcNow());
@@ -51,7 +51,7 @@ public sealed class QualityRuleService
         await using (db)
         {
             access.Require(WorkspaceRole.Developer, "edit quality rules");
-            var rule = await db.Set<QualityRule>().FirstOrDefaultAsync(r => r.Id == ruleId, ct) ?? throw new DomainException("The rule does not exist.");
+            var rule = await db.Set<QualityRule>().FirstOrDefaultAsync(r => r.Id == ruleId, ct) ?? throw new NotFoundException("The rule does not exist.");
             await EnsureUniqueName(db, rule.TableId, input.Name, rule.Id, ct);
             rule.Change(input.Name, input.Spec, input.Severity, input.Weight, input.IsBlocking, input.Description, clock.GetUtcNow());
             await ValidateAgainstSourceAsync(db, rule, ct);
@@ -66,7 +66,7 @@ public sealed class QualityRuleService
         await using (db)
         {
             access.Require(WorkspaceRole.Developer, "edit quality rules");
-            var rule = await db.Set<QualityRule>().FirstOrDefaultAsync(r => r.Id == ruleId, ct) ?? throw new DomainException("The rule does not exist.");
+            var rule = await db.Set<QualityRule>().FirstOrDefaultAsync(r => r.Id == ruleId, ct) ?? throw new NotFoundException("The rule does not exist.");
             rule.SetEnabled(enabled, clock.GetUtcNow());
             await db.SaveChangesAsync(ct);
         }
@@ -81,7 +81,7 @@ public sealed class QualityRuleService
             access.Require(WorkspaceRole.Developer, "delete quality rules");
             if (await db.Set<QualityRule>().Where(r => r.Id == ruleId).ExecuteDeleteAsync(ct) == 0)
             {
-                throw new DomainException("The rule does not exist.");
+                throw new NotFoundException("The rule does not exist.");
             }
         }
     }
@@ -91,7 +91,7 @@ public sealed class QualityRuleService
         var (db, _) = await appDb.ForWorkspaceAsync(ct);
         await using (db)
         {
-            var rule = await db.Set<QualityRule>().AsNoTracking().FirstOrDefaultAsync(r => r.Id == ruleId, ct) ?? throw new DomainException("The rule does not exist.");
+            var rule = await db.Set<QualityRule>().AsNoTracking().FirstOrDefaultAsync(r => r.Id == ruleId, ct) ?? throw new NotFoundException("The rule does not exist.");
             return new QualityRuleInput
             {
                 Name = rule.Name, Spec = rule.Spec, Severity = rule.Severity, Weight = rule.Weight, IsBlocking = rule.IsBlocking, Description = rule.Description,
@@ -107,7 +107,7 @@ public sealed class QualityRuleService
         {
             access.Require(WorkspaceRole.Developer, "test quality rules");
             var table = await db.Set<CatalogTable>().AsNoTracking().FirstOrDefaultAsync(t => t.Id == tableId, ct)
-                ?? throw new DomainException("The table is not in the catalog.");
+                ?? throw new NotFoundException("The table is not in the catalog.");
             var at = clock.GetUtcNow();
             var rule = new QualityRule(access.WorkspaceId, table.DataSourceId, tableId, string.IsNullOrWhiteSpace(input.Name) ? "test" : input.Name,
                 input.Spec, input.Severity, input.Weight, input.IsBlocking, input.Description, access.WorkspaceId.ToString(), at);

@@ -357,7 +357,7 @@ public sealed class ScheduleService
     }
 
     private static async Task<Schedule> FindAsync(AllDataDbContext db, Guid id, CancellationToken ct) =>
-        await db.Set<Schedule>().FirstOrDefaultAsync(s => s.Id == id, ct) ?? throw new DomainException("That schedule does not exist.");
+        await db.Set<Schedule>().FirstOrDefaultAsync(s => s.Id == id, ct) ?? throw new NotFoundException("That schedule does not exist.");
 
     private static async Task<Dictionary<Guid, List<DateOnly>>> CalendarDatesAsync(AllDataDbContext db, CancellationToken ct) =>
         await db.Set<HolidayCalendar>().AsNoTracking().ToDictionaryAsync(c => c.Id, c => c.Dates, ct);

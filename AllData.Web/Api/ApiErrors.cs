@@ -1,5 +1,7 @@
 using AllData.Domain.Common;
 using AllData.Infrastructure.Operations;
+using AllData.Infrastructure.Quality;
+using AllData.Infrastructure.Scheduling;
 using AllData.Infrastructure.Studio;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -28,6 +30,9 @@ internal static class ApiErrors
         JobConflictException conflict => TypedResults.Problem(conflict.Message, statusCode: StatusCodes.Status409Conflict, title: "Conflict",
             extensions: new Dictionary<string, object?> { ["currentVersion"] = conflict.Current.Version, ["etag"] = Etags.Of(conflict.Current.Version) }),
         DbUpdateConcurrencyException => Problem(StatusCodes.Status409Conflict, "Conflict", "Someone changed this at the same moment; read it again and retry."),
+        ScheduleInputException input => Fields(input.Problems.Select(p => (p.Field, p.Message))),
+        QualityFieldException field => Fields([(field.Field ?? "rule", field.Message)]),
+        ApiFieldException field => Fields([(field.Field, field.Message)]),
         IdempotencyKeyReusedException => Problem(StatusCodes.Status422UnprocessableEntity, "Idempotency-Key reused", e.Message),
         DomainException => Problem(StatusCodes.Status400BadRequest, "Invalid request", e.Message),
         UnauthorizedAccessException => Problem(StatusCodes.Status403Forbidden, "Forbidden", e.Message),
@@ -36,6 +41,20 @@ internal static class ApiErrors
 
     public static ProblemHttpResult Problem(int status, string title, string detail) =>
         TypedResults.Problem(detail, statusCode: status, title: title);
+
+    /// <summary>A 400 validation problem: the first message as its detail, every message under its field in <c>errors</c>.</summary>
+    public static ValidationProblem Fields(IEnumerable<(string Field, string Message)> problems)
+    {
+        var list = problems.ToList();
+        var errors = list.GroupBy(p => p.Field, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(p => p.Message).ToArray(), StringComparer.Ordinal);
+        return TypedResults.ValidationProblem(errors, detail: list[0].Message, title: "Invalid request");
+    }
+}
+
+/// <summary>Bad input the API itself found, at a named field of the request body (a 400 validation problem).</summary>
+public sealed class ApiFieldException(string field, string message) : Exception(message)
+{
+    public string Field { get; } = field;
 }
 
 /// <summary>Entity tags of job drafts: the draft's save counter, strong.</summary>

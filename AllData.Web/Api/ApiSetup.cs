@@ -2,10 +2,13 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
+using AllData.Web.Features.Alerts;
 using AllData.Web.Features.Catalog;
 using AllData.Web.Features.Flink;
 using AllData.Web.Features.Identity;
 using AllData.Web.Features.Operations;
+using AllData.Web.Features.Quality;
+using AllData.Web.Features.Scheduling;
 using AllData.Web.Features.Studio;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
@@ -50,7 +53,7 @@ public static class ApiSetup
                 {
                     Title = "AllData API",
                     Version = DocumentName,
-                    Description = "Jobs, runs, catalog and Flink of one workspace. Authenticate with `Authorization: Bearer <token>` " +
+                    Description = "Jobs, runs, schedules, quality, alerts, catalog and Flink of one workspace. Authenticate with `Authorization: Bearer <token>` " +
                                   "(create a token under your user menu > API tokens). Errors are RFC 9457 problem details.",
                 };
                 document.Servers = [];
@@ -119,6 +122,9 @@ public static class ApiSetup
         api.MapOperationsEndpoints();
         api.MapCatalogEndpoints();
         api.MapFlinkEndpoints();
+        api.MapSchedulingEndpoints();
+        api.MapQualityEndpoints();
+        api.MapAlertsEndpoints();
 
         app.MapOpenApi(DocumentPath);
         app.MapScalarApiReference(DocsPath, o => o

@@ -1,12 +1,17 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Claims;
+using AllData.Domain.Alerts;
 using AllData.Domain.Catalog;
 using AllData.Domain.Flink;
 using AllData.Domain.Identity;
 using AllData.Domain.Jobs;
+using AllData.Domain.Quality;
+using AllData.Infrastructure.Alerts;
 using AllData.Infrastructure.Catalog;
 using AllData.Infrastructure.Identity;
+using AllData.Infrastructure.Quality;
+using AllData.Infrastructure.Scheduling;
 using AllData.Infrastructure.Studio;
 using AllData.Tests.Fixtures;
 using AllData.Web.Features.Identity;
@@ -54,6 +59,20 @@ public sealed class ApiHost : IAsyncLifetime
 
     public Guid ClusterId { get; private set; }
 
+    public Guid ScheduleId { get; private set; }
+
+    public Guid QualityRuleId { get; private set; }
+
+    public Guid ScanId { get; private set; }
+
+    public Guid AlertChannelId { get; private set; }
+
+    public Guid AlertRuleId { get; private set; }
+
+    public Guid AlertId { get; private set; }
+
+    public Guid SilenceId { get; private set; }
+
     public async Task InitializeAsync()
     {
         await _database.InitializeAsync();
@@ -99,6 +118,37 @@ public sealed class ApiHost : IAsyncLifetime
         {
             JobId = await CreateJobAsync(scope.ServiceProvider, "select 1 as one;");
             await scope.ServiceProvider.GetRequiredService<JobVersionService>().PublishAsync(JobId, "first");
+            ScheduleId = await scope.ServiceProvider.GetRequiredService<ScheduleService>().CreateAsync(new ScheduleInput
+            {
+                Name = "nightly", JobId = JobId, Cron = "0 0 2 * * ?",
+            });
+            QualityRuleId = (await scope.ServiceProvider.GetRequiredService<QualityRuleService>().CreateAsync(TableId, new QualityRuleInput
+            {
+                Name = "name present",
+                Spec = new QualityRuleSpec { Type = QualityRuleType.NotNull, Columns = ["name"], Threshold = QualityThreshold.AtMost(0) },
+            })).Id;
+            var alerts = scope.ServiceProvider.GetRequiredService<AlertService>();
+            AlertChannelId = await alerts.SaveChannelAsync(null, new AlertChannelInput("ops hook", AlertChannelKind.Webhook, new AlertChannelSettings(),
+                "http://127.0.0.1:9/hook", "hook-signing-secret", null));
+            AlertRuleId = await alerts.SaveRuleAsync(null, new AlertRuleInput("failures", AlertScope.AllJobs, AlertCondition.RunFailed(), 0, null, 30,
+                [AlertChannelId]));
+        }
+
+        await using (var scope = ActAs(UserIds[WorkspaceRole.Operator]))
+        {
+            ScanId = (await scope.ServiceProvider.GetRequiredService<QualityScanService>().RunScanAsync(TableId)).Id;
+            SilenceId = await scope.ServiceProvider.GetRequiredService<AlertService>().AddSilenceAsync(AlertRuleId, null, TimeSpan.FromHours(1), "maintenance");
+        }
+
+        await using (var db = _database.CreateContext(WorkspaceA))
+        {
+            // A firing alert to acknowledge: the rule held once, with no pending time.
+            var at = DateTimeOffset.UtcNow;
+            var alert = new AlertInstance(WorkspaceA, AlertRuleId, AlertSubject.Job(JobId, "seeded job"), at);
+            alert.Observe(true, at, "seeded failure", new AlertTiming(TimeSpan.Zero, null, TimeSpan.FromSeconds(30)));
+            db.Add(alert);
+            await db.SaveChangesAsync();
+            AlertId = alert.Id;
         }
 
         foreach (var (role, userId) in UserIds)

@@ -1,0 +1,115 @@
+using AllData.Domain.Identity;
+using AllData.Domain.Scheduling;
+using AllData.Infrastructure.Scheduling;
+using AllData.Web.Api;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace AllData.Web.Features.Scheduling;
+
+/// <summary>A schedule as the API shows it: its timing, its behaviour, the cron in words and the next fire times.</summary>
+public sealed record ScheduleView(
+    Guid Id, string Name, Guid JobId, string JobName, ScheduleKind Kind, string? Cron, int? IntervalSeconds, string TimeZoneId,
+    DateTimeOffset? StartAt, DateTimeOffset? EndAt, Guid? PinnedVersionId, Guid? CalendarId, bool Enabled, OverlapPolicy Overlap,
+    MisfirePolicy Misfire, int RetryCount, int RetryDelaySeconds, bool RetryExponential, int? TimeoutSeconds, string CreatedBy,
+    DateTimeOffset CreatedAt, string? UpdatedBy, DateTimeOffset? UpdatedAt, IReadOnlyList<CronPhrase> Words, IReadOnlyList<DateTimeOffset> NextFires)
+{
+    public static ScheduleView Of(ScheduleDetail d)
+    {
+        var s = d.Schedule;
+        return new(s.Id, s.Name, s.JobId, d.JobName, s.Kind, s.Cron, s.IntervalSeconds, s.TimeZoneId, s.StartAt, s.EndAt, s.PinnedVersionId,
+            s.CalendarId, s.Enabled, s.Overlap, s.Misfire, s.RetryCount, s.RetryDelaySeconds, s.RetryExponential, s.TimeoutSeconds, s.CreatedBy,
+            s.CreatedAt, s.UpdatedBy, s.UpdatedAt, d.Words, d.NextFires);
+    }
+}
+
+/// <summary>Runs the schedule's job now, as a slot of its ledger for <see cref="LogicalTime"/> (default: now, to the second).</summary>
+public sealed record RunScheduleNowBody(DateTimeOffset? LogicalTime);
+
+/// <summary>Schedules: Viewers read, Developers create, change and delete, Operators pause, resume and run now.</summary>
+public static class SchedulingEndpoints
+{
+    public static RouteGroupBuilder MapSchedulingEndpoints(this RouteGroupBuilder api)
+    {
+        var schedules = api.MapGroup("/schedules").WithTags("Schedules");
+        schedules.MapGet("/", ListAsync).Permits(ApiScopes.Read)
+            .WithName("ListSchedules").WithSummary("The workspace's schedules with their next fire and last slot, by name, a page at a time.");
+        schedules.MapGet("/{scheduleId:guid}", GetAsync).Permits(ApiScopes.Read)
+            .WithName("GetSchedule").WithSummary("One schedule with its cron in words and its next 10 fire times.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        schedules.MapPost("/", CreateAsync).Permits(ApiScopes.Write)
+            .WithName("CreateSchedule")
+            .WithSummary("Creates a schedule of a published job (Developer). Bad input answers 400 with the problem under its field in 'errors'.")
+            .ProducesValidationProblem();
+        schedules.MapPut("/{scheduleId:guid}", UpdateAsync).Permits(ApiScopes.Write)
+            .WithName("UpdateSchedule").WithSummary("Changes a schedule (Developer); a schedule stays with its job.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        schedules.MapDelete("/{scheduleId:guid}", DeleteAsync).Permits(ApiScopes.Write)
+            .WithName("DeleteSchedule").WithSummary("Deletes a schedule and its trigger (Developer).")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        schedules.MapPost("/{scheduleId:guid}/pause", PauseAsync).Permits(ApiScopes.Run)
+            .WithName("PauseSchedule").WithSummary("Pauses a schedule (Operator): it fires no more until resumed.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        schedules.MapPost("/{scheduleId:guid}/resume", ResumeAsync).Permits(ApiScopes.Run)
+            .WithName("ResumeSchedule").WithSummary("Resumes a paused schedule (Operator); slots missed while paused are not run.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        schedules.MapPost("/{scheduleId:guid}/runs", RunNowAsync).Permits(ApiScopes.Run)
+            .WithName("RunScheduleNow")
+            .WithSummary("Runs the schedule's job now for a logical time (default: now) as a slot of its ledger (Operator); " +
+                         "${logical_date} and friends resolve from that time. A second call for the same logical time is counted as a duplicate.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        schedules.MapGet("/{scheduleId:guid}/slots", LedgerAsync).Permits(ApiScopes.Read)
+            .WithName("GetScheduleLedger")
+            .WithSummary("The schedule's ledger, newest slot first (up to 1000): each logical time with its state, source, run and attempts; 'state' filters.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return api;
+    }
+
+    private static async Task<Ok<PageOf<ScheduleRow>>> ListAsync(ScheduleService schedules, int? page, int? pageSize, CancellationToken ct) =>
+        TypedResults.Ok(Paging.PageOf(await schedules.ListAsync(ct), page, pageSize));
+
+    private static async Task<Ok<ScheduleView>> GetAsync(Guid scheduleId, ScheduleService schedules, CancellationToken ct) =>
+        TypedResults.Ok(ScheduleView.Of(await schedules.GetAsync(scheduleId, ct)));
+
+    private static async Task<Created<ScheduleView>> CreateAsync(ScheduleInput request, ScheduleService schedules, CancellationToken ct)
+    {
+        var id = await schedules.CreateAsync(request, ct);
+        return TypedResults.Created($"{ApiSetup.Prefix}/schedules/{id}", ScheduleView.Of(await schedules.GetAsync(id, ct)));
+    }
+
+    private static async Task<Ok<ScheduleView>> UpdateAsync(Guid scheduleId, ScheduleInput request, ScheduleService schedules, CancellationToken ct)
+    {
+        await schedules.UpdateAsync(scheduleId, request, ct);
+        return TypedResults.Ok(ScheduleView.Of(await schedules.GetAsync(scheduleId, ct)));
+    }
+
+    private static async Task<NoContent> DeleteAsync(Guid scheduleId, ScheduleService schedules, CancellationToken ct)
+    {
+        await schedules.DeleteAsync(scheduleId, ct);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Ok<ScheduleView>> PauseAsync(Guid scheduleId, ScheduleService schedules, CancellationToken ct)
+    {
+        await schedules.PauseAsync(scheduleId, ct);
+        return TypedResults.Ok(ScheduleView.Of(await schedules.GetAsync(scheduleId, ct)));
+    }
+
+    private static async Task<Ok<ScheduleView>> ResumeAsync(Guid scheduleId, ScheduleService schedules, CancellationToken ct)
+    {
+        await schedules.ResumeAsync(scheduleId, ct);
+        return TypedResults.Ok(ScheduleView.Of(await schedules.GetAsync(scheduleId, ct)));
+    }
+
+    private static async Task<Accepted<FireOutcome>> RunNowAsync(Guid scheduleId, RunScheduleNowBody? request, ScheduleService schedules, CancellationToken ct)
+    {
+        var outcome = await schedules.RunNowAsync(scheduleId, request?.LogicalTime, ct);
+        return TypedResults.Accepted(outcome.RunId is { } run ? $"{ApiSetup.Prefix}/runs/{run}" : $"{ApiSetup.Prefix}/schedules/{scheduleId}/slots", outcome);
+    }
+
+    private static async Task<Ok<PageOf<SlotRow>>> LedgerAsync(Guid scheduleId, SlotState? state, int? page, int? pageSize, ScheduleService schedules,
+        CancellationToken ct)
+    {
+        await schedules.GetAsync(scheduleId, ct);
+        return TypedResults.Ok(Paging.PageOf(await schedules.LedgerAsync(scheduleId, state, 1000, ct), page, pageSize));
+    }
+}
