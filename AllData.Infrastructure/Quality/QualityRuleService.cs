@@ -158,6 +158,12 @@ public sealed class QualityRuleService
             }
         }
 
+        var columns = await db.Set<CatalogColumn>().AsNoTracking().Where(c => c.TableId == rule.TableId).Select(c => c.Name).ToListAsync(ct);
+        if (rule.Spec.Columns.FirstOrDefault(c => !columns.Contains(c)) is { } missing)
+        {
+            throw new QualityFieldException("columns", $"The table has no column '{missing}' (as of its last sync).");
+        }
+
         var loaded = await QualityScanner.LoadAsync(db, rule.TableId, [rule], ct);
         await scanner.ValidateAsync(loaded, rule, ct);
     }

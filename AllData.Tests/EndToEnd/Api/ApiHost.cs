@@ -71,6 +71,8 @@ public sealed class ApiHost : IAsyncLifetime
 
     public Guid AlertId { get; private set; }
 
+    public Guid AckRuleId { get; private set; }
+
     public Guid SilenceId { get; private set; }
 
     public async Task InitializeAsync()
@@ -132,6 +134,10 @@ public sealed class ApiHost : IAsyncLifetime
                 "http://127.0.0.1:9/hook", "hook-signing-secret", null));
             AlertRuleId = await alerts.SaveRuleAsync(null, new AlertRuleInput("failures", AlertScope.AllJobs, AlertCondition.RunFailed(), 0, null, 30,
                 [AlertChannelId]));
+            // The alert to acknowledge belongs to a disabled rule: the evaluator, which runs in this app, leaves it firing.
+            AckRuleId = await alerts.SaveRuleAsync(null, new AlertRuleInput("ack target", AlertScope.AllJobs, AlertCondition.RunFailed(), 0, null, 30,
+                [AlertChannelId]));
+            await alerts.SetRuleEnabledAsync(AckRuleId, false);
         }
 
         await using (var scope = ActAs(UserIds[WorkspaceRole.Operator]))
@@ -144,7 +150,7 @@ public sealed class ApiHost : IAsyncLifetime
         {
             // A firing alert to acknowledge: the rule held once, with no pending time.
             var at = DateTimeOffset.UtcNow;
-            var alert = new AlertInstance(WorkspaceA, AlertRuleId, AlertSubject.Job(JobId, "seeded job"), at);
+            var alert = new AlertInstance(WorkspaceA, AckRuleId, AlertSubject.Job(JobId, "seeded job"), at);
             alert.Observe(true, at, "seeded failure", new AlertTiming(TimeSpan.Zero, null, TimeSpan.FromSeconds(30)));
             db.Add(alert);
             await db.SaveChangesAsync();

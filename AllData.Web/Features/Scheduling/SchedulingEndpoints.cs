@@ -32,7 +32,7 @@ public static class SchedulingEndpoints
     {
         var schedules = api.MapGroup("/schedules").WithTags("Schedules");
         schedules.MapGet("/", ListAsync).Permits(ApiScopes.Read)
-            .WithName("ListSchedules").WithSummary("The workspace's schedules with their next fire and last slot, by name, a page at a time.");
+            .WithName("ListSchedules").WithSummary("The workspace's schedules (of one job with 'jobId') with their next fire and last slot, by name, a page at a time.");
         schedules.MapGet("/{scheduleId:guid}", GetAsync).Permits(ApiScopes.Read)
             .WithName("GetSchedule").WithSummary("One schedule with its cron in words and its next 10 fire times.")
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -64,8 +64,8 @@ public static class SchedulingEndpoints
         return api;
     }
 
-    private static async Task<Ok<PageOf<ScheduleRow>>> ListAsync(ScheduleService schedules, int? page, int? pageSize, CancellationToken ct) =>
-        TypedResults.Ok(Paging.PageOf(await schedules.ListAsync(ct), page, pageSize));
+    private static async Task<Ok<PageOf<ScheduleRow>>> ListAsync(ScheduleService schedules, Guid? jobId, int? page, int? pageSize, CancellationToken ct) =>
+        TypedResults.Ok(Paging.PageOf(await schedules.ListAsync(jobId, ct), page, pageSize));
 
     private static async Task<Ok<ScheduleView>> GetAsync(Guid scheduleId, ScheduleService schedules, CancellationToken ct) =>
         TypedResults.Ok(ScheduleView.Of(await schedules.GetAsync(scheduleId, ct)));
