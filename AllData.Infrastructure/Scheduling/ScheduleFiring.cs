@@ -251,11 +251,20 @@ internal sealed class ScheduleFiring(
 
         foreach (var gate in gates)
         {
-            var result = await gate.CheckAsync(new RunGateRequest(schedule.WorkspaceId, schedule.Id, schedule.JobId, slot.LogicalTime), ct);
-            if (!result.MayStart)
+            var result = await gate.CheckAsync(new RunGateRequest(schedule.WorkspaceId, schedule.Id, schedule.JobId, slot.LogicalTime, schedule.TimeZoneId), ct);
+            switch (result.Verdict)
             {
-                await SetWaitingReasonAsync(db, slot, result.WaitingFor, ct);
-                return new FireOutcome(FireResult.Waiting, slot.Id, null, result.WaitingFor);
+                case GateVerdict.Wait:
+                    await SetWaitingReasonAsync(db, slot, result.Reason, ct);
+                    return new FireOutcome(FireResult.Waiting, slot.Id, null, result.Reason);
+                case GateVerdict.Skip:
+                    slot.Skip(result.Reason ?? "Skipped by a gate.", now);
+                    await db.SaveChangesAsync(ct);
+                    return new FireOutcome(FireResult.Skipped, slot.Id, null, slot.Reason);
+                case GateVerdict.Fail:
+                    slot.Fail(result.Reason ?? "Refused by a gate.", now);
+                    await db.SaveChangesAsync(ct);
+                    return new FireOutcome(FireResult.Failed, slot.Id, null, slot.Reason);
             }
         }
 

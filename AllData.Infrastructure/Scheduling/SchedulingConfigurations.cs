@@ -71,3 +71,22 @@ internal sealed class HolidayCalendarConfiguration : IEntityTypeConfiguration<Ho
         builder.HasIndex(c => new { c.WorkspaceId, c.Name }).IsUnique();
     }
 }
+
+internal sealed class JobDependencyConfiguration : IEntityTypeConfiguration<JobDependency>
+{
+    public void Configure(EntityTypeBuilder<JobDependency> builder)
+    {
+        builder.ToTable("job_dependencies");
+        builder.HasKey(d => d.Id);
+        builder.Property(d => d.Id).ValueGeneratedNever();
+        builder.Property(d => d.Date).HasConversion<string>().HasMaxLength(20);
+        builder.Property(d => d.OnFailure).HasConversion<string>().HasMaxLength(20);
+        builder.Property(d => d.CreatedBy).HasMaxLength(Schedule.MaxUserLength);
+
+        builder.HasOne<Workspace>().WithMany().HasForeignKey(d => d.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<Job>().WithMany().HasForeignKey(d => d.JobId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<Job>().WithMany().HasForeignKey(d => d.UpstreamJobId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(d => new { d.JobId, d.UpstreamJobId }).IsUnique();
+        builder.HasIndex(d => d.UpstreamJobId);
+    }
+}

@@ -65,6 +65,8 @@ public static class SchedulingSetup
         services.AddSingleton<ScheduleTriggers>();
         services.AddScopedInternal<ScheduleService>();
         services.AddSingletonInternal<ScheduleBoard>();
+        services.AddScopedInternal<DependencyService>();
+        services.AddSingleton<IRunGate, DependencyGate>();
         return services;
     }
 }

@@ -2316,6 +2316,62 @@ namespace AllData.Infrastructure.Persistence.Migrations
                     b.ToTable("holiday_calendars", (string)null);
                 });
 
+            modelBuilder.Entity("AllData.Domain.Scheduling.JobDependency", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Date")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("date");
+
+                    b.Property<Guid>("JobId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("job_id");
+
+                    b.Property<string>("OnFailure")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("on_failure");
+
+                    b.Property<Guid>("UpstreamJobId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("upstream_job_id");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("workspace_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_job_dependencies");
+
+                    b.HasIndex("UpstreamJobId")
+                        .HasDatabaseName("ix_job_dependencies_upstream_job_id");
+
+                    b.HasIndex("WorkspaceId")
+                        .HasDatabaseName("ix_job_dependencies_workspace_id");
+
+                    b.HasIndex("JobId", "UpstreamJobId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_job_dependencies_job_id_upstream_job_id");
+
+                    b.ToTable("job_dependencies", (string)null);
+                });
+
             modelBuilder.Entity("AllData.Domain.Scheduling.Schedule", b =>
                 {
                     b.Property<Guid>("Id")
@@ -3321,6 +3377,30 @@ namespace AllData.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_holiday_calendars_workspaces_workspace_id");
+                });
+
+            modelBuilder.Entity("AllData.Domain.Scheduling.JobDependency", b =>
+                {
+                    b.HasOne("AllData.Domain.Jobs.Job", null)
+                        .WithMany()
+                        .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_job_dependencies_jobs_job_id");
+
+                    b.HasOne("AllData.Domain.Jobs.Job", null)
+                        .WithMany()
+                        .HasForeignKey("UpstreamJobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_job_dependencies_jobs_upstream_job_id");
+
+                    b.HasOne("AllData.Domain.Identity.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_job_dependencies_workspaces_workspace_id");
                 });
 
             modelBuilder.Entity("AllData.Domain.Scheduling.Schedule", b =>

@@ -1,0 +1,215 @@
+using AllData.Domain.Common;
+using AllData.Domain.Identity;
+using AllData.Domain.Jobs;
+using AllData.Domain.Operations;
+using AllData.Domain.Scheduling;
+using AllData.Infrastructure.Identity;
+using AllData.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace AllData.Infrastructure.Scheduling;
+
+/// <summary>Where one upstream of a slot stands for the logical date the slot needs.</summary>
+public enum UpstreamState
+{
+    Succeeded,
+    Running,
+    Failed,
+    NoRun,
+}
+
+/// <summary>One dependency of a slot, checked: the upstream, the date it needs, where that run stands, and the policy.</summary>
+public sealed record DependencyCheck(
+    Guid DependencyId, Guid UpstreamJobId, string UpstreamJobName, DateOnly Date, UpstreamState State, Guid? RunId, RunStatus? RunStatus,
+    UpstreamFailurePolicy OnFailure)
+{
+    public bool Met => State == UpstreamState.Succeeded;
+}
+
+/// <summary>A dependency as the editor lists it.</summary>
+public sealed record DependencyRow(Guid Id, Guid JobId, string JobName, Guid UpstreamJobId, string UpstreamJobName, DependencyDate Date, UpstreamFailurePolicy OnFailure);
+
+/// <summary>
+/// Checks a job's upstream dependencies for one logical date, straight from the runs in the store (any instance
+/// answers the same): an upstream is met by a finished run of that date; a failed one applies the dependency's policy.
+/// </summary>
+internal static class DependencyChecks
+{
+    public static async Task<IReadOnlyList<DependencyCheck>> ForAsync(AllDataDbContext db, Guid jobId, DateTimeOffset logicalTime, string timeZoneId, CancellationToken ct)
+    {
+        var dependencies = await (from d in db.Set<JobDependency>().AsNoTracking()
+                                  join j in db.Set<Job>().AsNoTracking() on d.UpstreamJobId equals j.Id
+                                  where d.JobId == jobId
+                                  orderby j.Name
+                                  select new { d, j.Name }).ToListAsync(ct);
+        if (dependencies.Count == 0)
+        {
+            return [];
+        }
+
+        var zone = Zone(timeZoneId);
+        var slotDate = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(logicalTime, zone).DateTime);
+        List<DependencyCheck> checks = [];
+        foreach (var x in dependencies)
+        {
+            var date = DependencyGraph.UpstreamDate(x.d.Date, slotDate);
+            var from = Start(date, zone);
+            var to = Start(date.AddDays(1), zone);
+            var runs = await db.Set<JobRun>().AsNoTracking()
+                .Where(r => r.JobId == x.d.UpstreamJobId && r.LogicalTime >= from && r.LogicalTime < to)
+                .OrderByDescending(r => r.CreatedAt).Select(r => new { r.Id, r.Status }).ToListAsync(ct);
+            var finished = runs.FirstOrDefault(r => r.Status == RunStatus.Finished);
+            var live = runs.FirstOrDefault(r => !r.Status.IsFinal());
+            var (state, run) = finished is not null ? (UpstreamState.Succeeded, finished)
+                : live is not null ? (UpstreamState.Running, live)
+                : runs.FirstOrDefault() is { } ended ? (UpstreamState.Failed, ended)
+                : (UpstreamState.NoRun, null);
+            checks.Add(new DependencyCheck(x.d.Id, x.d.UpstreamJobId, x.Name, date, state, run?.Id, run?.Status, x.d.OnFailure));
+        }
+
+        return checks;
+    }
+
+    private static DateTimeOffset Start(DateOnly date, TimeZoneInfo zone)
+    {
+        var local = date.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
+        return new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
+    }
+
+    private static TimeZoneInfo Zone(string id)
+    {
+        try
+        {
+            return TimeZoneInfo.FindSystemTimeZoneById(id);
+        }
+        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException or ArgumentException)
+        {
+            return TimeZoneInfo.Utc;
+        }
+    }
+
+    public static string Describe(DependencyCheck c) => c.State switch
+    {
+        UpstreamState.Running => $"Waiting for '{c.UpstreamJobName}' of {c.Date:yyyy-MM-dd}: its run has not ended.",
+        UpstreamState.Failed => $"'{c.UpstreamJobName}' of {c.Date:yyyy-MM-dd} did not succeed.",
+        UpstreamState.NoRun => $"Waiting for '{c.UpstreamJobName}' of {c.Date:yyyy-MM-dd}: it has no run for that date yet.",
+        _ => $"'{c.UpstreamJobName}' of {c.Date:yyyy-MM-dd} succeeded.",
+    };
+}
+
+/// <summary>The scheduling gate of workflows: a dependent slot starts when all its upstreams succeeded for its date.</summary>
+internal sealed class DependencyGate(IDbContextFactory<AllDataDbContext> factory) : IRunGate
+{
+    public async Task<RunGateResult> CheckAsync(RunGateRequest request, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        db.WorkspaceId = request.WorkspaceId;
+        var checks = await DependencyChecks.ForAsync(db, request.JobId, request.LogicalTime, request.TimeZoneId, ct);
+        var unmet = checks.Where(c => !c.Met).ToList();
+        if (unmet.Count == 0)
+        {
+            return RunGateResult.Open;
+        }
+
+        var failed = unmet.Where(c => c.State == UpstreamState.Failed).ToList();
+        if (failed.FirstOrDefault(c => c.OnFailure == UpstreamFailurePolicy.Fail) is { } fail)
+        {
+            return RunGateResult.Fail(DependencyChecks.Describe(fail) + " (dependency policy: fail)");
+        }
+
+        if (failed.FirstOrDefault(c => c.OnFailure == UpstreamFailurePolicy.Skip) is { } skip)
+        {
+            return RunGateResult.Skip(DependencyChecks.Describe(skip) + " (dependency policy: skip)");
+        }
+
+        return RunGateResult.Wait(string.Join(" ", unmet.Select(DependencyChecks.Describe)));
+    }
+}
+
+/// <summary>
+/// A workspace's job dependencies as the signed-in user sees them: Viewers read and ask why a slot waits, Developers
+/// add, change and remove edges; an edge that would close a cycle is refused with the cycle named.
+/// </summary>
+public sealed class DependencyService
+{
+    private readonly AppDb appDb;
+    private readonly WorkspaceContext workspace;
+    private readonly TimeProvider clock;
+
+    internal DependencyService(AppDb appDb, WorkspaceContext workspace, TimeProvider clock)
+    {
+        this.appDb = appDb;
+        this.workspace = workspace;
+        this.clock = clock;
+    }
+
+    /// <summary>The edges touching <paramref name="jobId"/>: its upstreams and its downstreams (all edges when null).</summary>
+    public async Task<IReadOnlyList<DependencyRow>> ListAsync(Guid? jobId = null, CancellationToken ct = default)
+    {
+        var (db, _) = await appDb.ForWorkspaceAsync(ct);
+        await using var _db = db;
+        return await (from d in db.Set<JobDependency>().AsNoTracking()
+                      join j in db.Set<Job>().AsNoTracking() on d.JobId equals j.Id
+                      join u in db.Set<Job>().AsNoTracking() on d.UpstreamJobId equals u.Id
+                      where jobId == null || d.JobId == jobId || d.UpstreamJobId == jobId
+                      orderby j.Name, u.Name
+                      select new DependencyRow(d.Id, d.JobId, j.Name, d.UpstreamJobId, u.Name, d.Date, d.OnFailure)).ToListAsync(ct);
+    }
+
+    public async Task<Guid> AddAsync(Guid jobId, Guid upstreamJobId, DependencyDate date, UpstreamFailurePolicy onFailure, CancellationToken ct = default)
+    {
+        var (db, access) = await appDb.ForWorkspaceAsync(ct);
+        await using var _db = db;
+        access.Require(WorkspaceRole.Developer, "edit job dependencies");
+        var names = await db.Set<Job>().AsNoTracking().Where(j => j.Id == jobId || j.Id == upstreamJobId).ToDictionaryAsync(j => j.Id, j => j.Name, ct);
+        if (!names.TryGetValue(jobId, out var jobName) || !names.TryGetValue(upstreamJobId, out var upstreamName))
+        {
+            throw new NotFoundException("That job does not exist.");
+        }
+
+        if (await db.Set<JobDependency>().AnyAsync(d => d.JobId == jobId && d.UpstreamJobId == upstreamJobId, ct))
+        {
+            throw new DomainException($"'{jobName}' already depends on '{upstreamName}'.");
+        }
+
+        var edges = await db.Set<JobDependency>().AsNoTracking().Select(d => new { d.JobId, d.UpstreamJobId }).ToListAsync(ct);
+        if (DependencyGraph.CycleIfAdded(edges.Select(e => (e.JobId, e.UpstreamJobId)), jobId, upstreamJobId) is { } cycle)
+        {
+            var all = await db.Set<Job>().AsNoTracking().Where(j => cycle.Contains(j.Id)).ToDictionaryAsync(j => j.Id, j => j.Name, ct);
+            throw new DomainException($"That would make a cycle: {string.Join(" → ", cycle.Select(id => all.GetValueOrDefault(id, "?")))}.");
+        }
+
+        var dependency = new JobDependency(access.WorkspaceId, jobId, upstreamJobId, date, onFailure, await workspace.UserNameAsync(ct), clock.GetUtcNow());
+        db.Add(dependency);
+        await db.SaveChangesAsync(ct);
+        return dependency.Id;
+    }
+
+    public async Task ChangeAsync(Guid id, DependencyDate date, UpstreamFailurePolicy onFailure, CancellationToken ct = default)
+    {
+        var (db, access) = await appDb.ForWorkspaceAsync(ct);
+        await using var _db = db;
+        access.Require(WorkspaceRole.Developer, "edit job dependencies");
+        var dependency = await db.Set<JobDependency>().FirstOrDefaultAsync(d => d.Id == id, ct) ?? throw new NotFoundException("That dependency does not exist.");
+        dependency.Change(date, onFailure);
+        await db.SaveChangesAsync(ct);
+    }
+
+    public async Task RemoveAsync(Guid id, CancellationToken ct = default)
+    {
+        var (db, access) = await appDb.ForWorkspaceAsync(ct);
+        await using var _db = db;
+        access.Require(WorkspaceRole.Developer, "edit job dependencies");
+        await db.Set<JobDependency>().Where(d => d.Id == id).ExecuteDeleteAsync(ct);
+    }
+
+    /// <summary>"Why is this not running?": each dependency of the schedule's job for <paramref name="logicalTime"/>, checked.</summary>
+    public async Task<IReadOnlyList<DependencyCheck>> CheckAsync(Guid scheduleId, DateTimeOffset logicalTime, CancellationToken ct = default)
+    {
+        var (db, _) = await appDb.ForWorkspaceAsync(ct);
+        await using var _db = db;
+        var schedule = await db.Set<Schedule>().AsNoTracking().FirstOrDefaultAsync(s => s.Id == scheduleId, ct)
+                       ?? throw new NotFoundException("That schedule does not exist.");
+        return await DependencyChecks.ForAsync(db, schedule.JobId, logicalTime, schedule.TimeZoneId, ct);
+    }
+}
