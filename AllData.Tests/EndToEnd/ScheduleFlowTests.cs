@@ -127,4 +127,34 @@ public sealed class ScheduleFlowTests(AppFixture app)
         await Expect(page.GetByTestId("wall-next-item").First).ToContainTextAsync(jobName);
         await AppFixture.ScreenshotAsync(page, "wall-schedules");
     }
+
+    [Fact]
+    public async Task A_dependent_slot_waits_for_its_upstream_and_says_why()
+    {
+        var (userName, userId, workspaceId) = await _world.UserAsync("scheddep");
+        var (_, upstreamName) = await _world.JobAsync(userId, workspaceId, "select 1;", publish: true, prefix: "load");
+        var (jobId, jobName) = await _world.JobAsync(userId, workspaceId, "select 2;", publish: true, prefix: "report");
+        var scheduleId = await _world.AsUserAsync<ScheduleService, Guid>(userId, s => s.CreateAsync(new ScheduleInput
+        {
+            Name = jobName + " nightly", JobId = jobId, Kind = ScheduleKind.Cron, Cron = "0 0 3 * * ?", TimeZoneId = "UTC",
+        }));
+        var page = await _world.SignInAsync(userName, $"/schedules/{scheduleId}");
+
+        var panel = page.GetByTestId("dependencies-panel");
+        await panel.GetByTestId("dependency-upstream").ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = upstreamName }).ClickAsync();
+        await panel.GetByTestId("dependency-add").ClickAsync();
+        await Expect(panel.GetByTestId("dependency-row")).ToContainTextAsync(upstreamName);
+
+        await page.Locator("[data-testid=schedule-run-now]:not([disabled])").ClickAsync();
+        await page.GetByTestId("run-now-confirm").ClickAsync();
+        await Expect(page.GetByText("The slot waits")).ToBeVisibleAsync();
+        var slot = page.Locator(".ledger-row").First;
+        await Expect(slot.GetByTestId("slot-state")).ToHaveAttributeAsync("data-state", "Queued");
+        await slot.GetByTestId("why-button").ClickAsync();
+        var why = page.GetByTestId("why-row");
+        await Expect(why).ToContainTextAsync(upstreamName);
+        await Expect(why).ToHaveAttributeAsync("data-state", "NoRun");
+        await AppFixture.ScreenshotAsync(page, "schedules-dependency-waiting");
+    }
 }
