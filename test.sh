@@ -32,6 +32,17 @@ sweep() {
     fi
     rm -rf "$d"
   done
+  # Throwaway MariaDB servers are named maria-<test process id>-…: stop those whose test process is gone.
+  for d in /tmp/alldata-tests/maria-*; do
+    [ -d "$d" ] || continue
+    owner=$(basename "$d" | cut -d- -f2)
+    if [ -n "$owner" ] && kill -0 "$owner" 2>/dev/null; then continue; fi
+    if [ -f "$d/mysqld.pid" ]; then
+      pid=$(cat "$d/mysqld.pid" 2>/dev/null || true)
+      if [ -n "$pid" ] && grep -qs mariadbd "/proc/$pid/cmdline"; then kill -9 "$pid" 2>/dev/null || true; fi
+    fi
+    rm -rf "$d"
+  done
 }
 sweep
 trap sweep EXIT

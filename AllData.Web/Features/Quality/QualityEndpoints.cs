@@ -60,9 +60,16 @@ public static class QualityEndpoints
         return TypedResults.Ok((await queries.GetTableAsync(tableId, ct)).Rules);
     }
 
-    private static async Task<Created<QualityRuleRow>> CreateRuleAsync(Guid tableId, QualityRuleInput request, QualityRuleService rules, CancellationToken ct)
+    private static async Task<Created<QualityRuleRow>> CreateRuleAsync(Guid tableId, QualityRuleInput request, CatalogService catalog,
+        QualityRuleService rules, CancellationToken ct)
     {
         Check(request);
+        var table = await catalog.GetTableAsync(tableId, ct);
+        if (request.Spec.Columns.FirstOrDefault(c => !table.Columns.Any(k => k.Name == c.Trim())) is { } missing)
+        {
+            throw new ApiFieldException("spec.columns", $"The table has no column '{missing}'.");
+        }
+
         var rule = await rules.CreateAsync(tableId, request, ct);
         return TypedResults.Created($"{ApiSetup.Prefix}/quality/tables/{tableId}/rules", rule);
     }
