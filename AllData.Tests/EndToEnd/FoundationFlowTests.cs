@@ -70,6 +70,7 @@ public sealed partial class FoundationFlowTests(AppFixture app)
         await Expect(page.GetByTestId("overview-alerts")).ToContainTextAsync("正在触发的告警");
         await Expect(page.GetByTestId("overview-clusters")).ToContainTextAsync("Flink 集群");
         await Expect(page.GetByTestId("overview-quality")).ToContainTextAsync("数据质量");
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         await Expect(page.Locator(".mud-progress-linear")).ToHaveCountAsync(0);
         await Expect(page.GetByTestId("overview-attention")).ToContainTextAsync("需要关注的运行");
         await AppFixture.ScreenshotAsync(page, "overview-zh-CN");
