@@ -42,6 +42,17 @@ public sealed partial class FoundationFlowTests(AppFixture app)
         await Expect(page).ToHaveURLAsync(new Regex("/$"));
         await Expect(page.GetByTestId("home-title")).ToHaveTextAsync(DatabaseSetup.DefaultWorkspaceName);
         await Expect(page.GetByTestId("getting-started")).ToBeVisibleAsync();
+        foreach (var card in new[] { "overview-attention", "overview-latest", "overview-schedules", "overview-alerts", "overview-clusters", "overview-quality" })
+        {
+            await Expect(page.GetByTestId(card)).ToBeVisibleAsync();
+        }
+
+        await Expect(page.GetByTestId("overview-attention")).ToContainTextAsync("Runs that need attention");
+        await Expect(page.GetByTestId("overview-schedules")).ToContainTextAsync("Next scheduled runs");
+        await Expect(page.GetByTestId("overview-alerts")).ToContainTextAsync("Firing alerts");
+        await Expect(page.GetByTestId("overview-clusters")).ToContainTextAsync("Flink clusters");
+        await Expect(page.GetByTestId("overview-quality")).ToContainTextAsync("Data quality");
+        await Expect(page.Locator(".mud-progress-linear")).ToHaveCountAsync(0);
         await AppFixture.ScreenshotAsync(page, "overview");
     }
 
@@ -54,6 +65,14 @@ public sealed partial class FoundationFlowTests(AppFixture app)
         await Expect(page.GetByTestId("nav")).ToContainTextAsync("概览");
         await page.ReloadAsync();
         await Expect(page.GetByTestId("getting-started")).ToContainTextAsync("快速开始");
+        await Expect(page.GetByTestId("overview-attention")).ToContainTextAsync("需要关注的运行");
+        await Expect(page.GetByTestId("overview-schedules")).ToContainTextAsync("即将按计划执行的运行");
+        await Expect(page.GetByTestId("overview-alerts")).ToContainTextAsync("正在触发的告警");
+        await Expect(page.GetByTestId("overview-clusters")).ToContainTextAsync("Flink 集群");
+        await Expect(page.GetByTestId("overview-quality")).ToContainTextAsync("数据质量");
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        await Expect(page.Locator(".mud-progress-linear")).ToHaveCountAsync(0);
+        await Expect(page.GetByTestId("overview-attention")).ToContainTextAsync("需要关注的运行");
         await AppFixture.ScreenshotAsync(page, "overview-zh-CN");
     }
 
