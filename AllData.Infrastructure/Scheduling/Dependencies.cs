@@ -47,7 +47,7 @@ internal static class DependencyChecks
             return [];
         }
 
-        var zone = Zone(timeZoneId);
+        var zone = ScheduleTimeline.ZoneOrUtc(timeZoneId);
         var slotDate = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(logicalTime, zone).DateTime);
         List<DependencyCheck> checks = [];
         foreach (var x in dependencies)
@@ -74,18 +74,6 @@ internal static class DependencyChecks
     {
         var local = date.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
         return new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
-    }
-
-    private static TimeZoneInfo Zone(string id)
-    {
-        try
-        {
-            return TimeZoneInfo.FindSystemTimeZoneById(id);
-        }
-        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException or ArgumentException)
-        {
-            return TimeZoneInfo.Utc;
-        }
     }
 
     public static string Describe(DependencyCheck c) => c.State switch

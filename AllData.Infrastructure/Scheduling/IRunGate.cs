@@ -24,10 +24,6 @@ public sealed record RunGateResult(GateVerdict Verdict, string? Reason)
 {
     public static RunGateResult Open { get; } = new(GateVerdict.Open, null);
 
-    public bool MayStart => Verdict == GateVerdict.Open;
-
-    public string? WaitingFor => Verdict == GateVerdict.Wait ? Reason : null;
-
     public static RunGateResult Wait(string why) => new(GateVerdict.Wait, why);
 
     public static RunGateResult Skip(string why) => new(GateVerdict.Skip, why);

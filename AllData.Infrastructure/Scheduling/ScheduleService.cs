@@ -50,25 +50,26 @@ public sealed class ScheduleService
                                orderby s.Name
                                select new { s, j.Name }).ToListAsync(ct);
         var ids = schedules.Select(x => x.s.Id).ToList();
-        var last = await (from slot in db.Set<ScheduleSlot>().AsNoTracking()
-                          where ids.Contains(slot.ScheduleId) && slot.LogicalTime <= now
-                          group slot by slot.ScheduleId into g
-                          select new { ScheduleId = g.Key, At = g.Max(x => x.LogicalTime) }).ToListAsync(ct);
-        var lastAt = last.ToDictionary(l => l.ScheduleId, l => l.At);
-        var lastSlots = await (from slot in db.Set<ScheduleSlot>().AsNoTracking()
-                               join run in db.Set<JobRun>().AsNoTracking() on slot.RunId equals run.Id into runs
-                               from run in runs.DefaultIfEmpty()
-                               where ids.Contains(slot.ScheduleId)
-                               select new { slot.ScheduleId, slot.LogicalTime, slot.State, Status = (RunStatus?)run.Status }).ToListAsync(ct);
-        var missed = lastSlots.Where(s => s.State == SlotState.Missed).GroupBy(s => s.ScheduleId).ToDictionary(g => g.Key, g => g.Count());
+        // Only each schedule's latest slot (through the (schedule, logical time) index) and a count of the missed ones:
+        // the list, the wall and the overview read this on every run change, so the ledger is never read whole.
+        var latest = (await (from slot in db.Set<ScheduleSlot>().AsNoTracking()
+                             where ids.Contains(slot.ScheduleId)
+                                   && slot.LogicalTime == db.Set<ScheduleSlot>().Where(o => o.ScheduleId == slot.ScheduleId && o.LogicalTime <= now)
+                                       .Max(o => (DateTimeOffset?)o.LogicalTime)
+                             join run in db.Set<JobRun>().AsNoTracking() on slot.RunId equals run.Id into runs
+                             from run in runs.DefaultIfEmpty()
+                             select new { slot.ScheduleId, slot.LogicalTime, slot.State, Status = (RunStatus?)run.Status }).ToListAsync(ct))
+            .ToDictionary(l => l.ScheduleId);
+        var missed = await db.Set<ScheduleSlot>().AsNoTracking().Where(x => ids.Contains(x.ScheduleId) && x.State == SlotState.Missed)
+            .GroupBy(x => x.ScheduleId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
         var calendars = await CalendarDatesAsync(db, ct);
         return [.. schedules.Select(x =>
         {
             var timeline = ScheduleTimeline.For(x.s, x.s.CalendarId is { } c ? calendars.GetValueOrDefault(c) : null);
-            var latest = lastAt.TryGetValue(x.s.Id, out var at) ? lastSlots.First(l => l.ScheduleId == x.s.Id && l.LogicalTime == at) : null;
+            var last = latest.GetValueOrDefault(x.s.Id);
             return new ScheduleRow(x.s.Id, x.s.Name, x.s.JobId, x.Name, x.s.Kind, x.s.Cron, x.s.IntervalSeconds, x.s.TimeZoneId, x.s.Enabled,
                 Words(x.s.Timing), x.s.Enabled && timeline.Next(now, 1) is [var next] ? next : null,
-                latest?.LogicalTime, latest?.State, latest?.Status, missed.GetValueOrDefault(x.s.Id));
+                last?.LogicalTime, last?.State, last?.Status, missed.GetValueOrDefault(x.s.Id));
         })];
     }
 

@@ -80,6 +80,19 @@ public sealed class ScheduleTimeline
         return timeline ?? throw new DomainException(problems[0].Message);
     }
 
+    /// <summary>The zone of <paramref name="timeZoneId"/>, or UTC when this server does not know it (for display and date arithmetic of stored schedules).</summary>
+    public static TimeZoneInfo ZoneOrUtc(string timeZoneId)
+    {
+        try
+        {
+            return TimeZoneInfo.FindSystemTimeZoneById(timeZoneId);
+        }
+        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException or ArgumentException)
+        {
+            return TimeZoneInfo.Utc;
+        }
+    }
+
     /// <summary>Null when <paramref name="cron"/> is a valid Quartz expression, else what is wrong with it.</summary>
     public static string? CronProblem(string? cron)
     {

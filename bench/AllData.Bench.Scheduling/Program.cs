@@ -68,7 +68,7 @@ await schedulerA.Standby();
 Console.WriteLine($"one node, {burst} due at once: {one.Started} started, {one.Missed} missed, {one.Duplicates} duplicate fires; "
                   + $"last started {one.Span.TotalSeconds:0.0} s after the slot => {burst / Math.Max(one.Span.TotalSeconds, 0.001):0} firings/s; "
                   + $"start delay p50 {one.P50:0} ms, p99 {one.P99:0} ms");
-await PauseAsync(a, burstIds);
+await DeleteAsync(a, burstIds);
 
 // 2. Two clustered nodes: triggers due spread over one minute (a steady rate), then duplicates and lost slots.
 var firstDue = clock.GetUtcNow().AddSeconds(30 + (spread / 40));
@@ -109,7 +109,7 @@ async Task<List<Guid>> CreateAsync(Node node, int count, Func<int, DateTimeOffse
     return ids;
 }
 
-async Task PauseAsync(Node node, List<Guid> ids)
+async Task DeleteAsync(Node node, List<Guid> ids)
 {
     foreach (var id in ids)
     {

@@ -27,17 +27,7 @@ public static class ScheduleFormat
         return local.ToString("ddd", CultureInfo.CurrentCulture) + " " + InZone(at, timeZoneId);
     }
 
-    public static TimeZoneInfo Zone(string timeZoneId)
-    {
-        try
-        {
-            return TimeZoneInfo.FindSystemTimeZoneById(timeZoneId);
-        }
-        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException or ArgumentException)
-        {
-            return TimeZoneInfo.Utc;
-        }
-    }
+    public static TimeZoneInfo Zone(string timeZoneId) => AllData.Infrastructure.Scheduling.ScheduleTimeline.ZoneOrUtc(timeZoneId);
 
     public static Color Color(SlotState state) => state switch
     {
