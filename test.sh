@@ -66,6 +66,14 @@ status=${PIPESTATUS[0]}
 set -e
 count() { grep -E "^\s+$1: +[0-9]+" artifacts/test-output.txt | tail -n 1 | grep -oE '[0-9]+' || echo 0; }
 passed=$(count Passed); failed=$(count Failed); skipped=$(count Skipped)
+# Name each failed test again at the very end, with its message, so that a long log's tail still says what broke.
+if [ "${failed}" != "0" ]; then
+  echo
+  echo "Failed tests:"
+  awk '/^ +Failed AllData\./ { show = 1; lines = 0 }
+       show && /^ +Stack Trace:/ { show = 0 }
+       show && lines < 12 { print; lines++ }' artifacts/test-output.txt
+fi
 echo
 echo "Screenshots: artifacts/screenshots/"
 echo "Tests: ${passed} passed, ${failed} failed, ${skipped} skipped"

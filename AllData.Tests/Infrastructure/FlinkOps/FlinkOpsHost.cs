@@ -44,7 +44,8 @@ internal sealed class FlinkOpsHost : IAsyncDisposable
 
     public Guid ClusterId { get; private set; }
 
-    public CancellationToken Ct { get; } = new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token;
+    /// <summary>A guard against a hung test, not a speed limit: on a loaded two-core CI runner the 500-job test's setup alone took a minute.</summary>
+    public CancellationToken Ct { get; } = new CancellationTokenSource(TimeSpan.FromMinutes(3)).Token;
 
     public static async Task<FlinkOpsHost> StartAsync(
         DatabaseFixture database, Action<FlinkTrackerOptions>? tracker = null, FakeFlinkCluster? flink = null, Action<FlinkClientOptions>? client = null)
