@@ -271,16 +271,22 @@ public sealed class ScheduleSlot : IWorkspaceOwned
         UpdatedAt = at;
     }
 
-    /// <summary>A missed or skipped slot is run again on request (a one-click backfill).</summary>
-    public void Reopen(SlotSource source, DateTimeOffset at)
+    /// <summary>
+    /// A slot that ended (missed, skipped, failed, or started with a run that has ended) is run again on request (run
+    /// this slot, a backfill), with a fresh series of attempts for the schedule's retries.
+    /// </summary>
+    /// <param name="runEnded">Whether the slot's latest run has ended (true when it has none).</param>
+    public void Reopen(SlotSource source, bool runEnded, DateTimeOffset at)
     {
-        if (State is SlotState.Started or SlotState.Queued or SlotState.RetryWaiting)
+        if (State is SlotState.Queued or SlotState.RetryWaiting || (State == SlotState.Started && !runEnded))
         {
             throw new DomainException("That slot is already running or waiting.");
         }
 
         Source = source;
         State = SlotState.Queued;
+        Attempts = 0;
+        NextAttemptAt = null;
         UpdatedAt = at;
     }
 

@@ -53,8 +53,8 @@ internal static class DependencyChecks
         foreach (var x in dependencies)
         {
             var date = DependencyGraph.UpstreamDate(x.d.Date, slotDate);
-            var from = Start(date, zone);
-            var to = Start(date.AddDays(1), zone);
+            var from = ScheduleTimeline.StartOfDay(date, zone);
+            var to = ScheduleTimeline.StartOfDay(date.AddDays(1), zone);
             var runs = await db.Set<JobRun>().AsNoTracking()
                 .Where(r => r.JobId == x.d.UpstreamJobId && r.LogicalTime >= from && r.LogicalTime < to)
                 .OrderByDescending(r => r.CreatedAt).Select(r => new { r.Id, r.Status }).ToListAsync(ct);
@@ -68,12 +68,6 @@ internal static class DependencyChecks
         }
 
         return checks;
-    }
-
-    private static DateTimeOffset Start(DateOnly date, TimeZoneInfo zone)
-    {
-        var local = date.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
-        return new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
     }
 
     public static string Describe(DependencyCheck c) => c.State switch

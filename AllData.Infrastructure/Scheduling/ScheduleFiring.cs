@@ -5,7 +5,6 @@ using AllData.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace AllData.Infrastructure.Scheduling;
 
@@ -67,6 +66,19 @@ internal sealed class ScheduleFiring(
         }
 
         return await AdvanceAsync(schedule, slotId.Value, ct);
+    }
+
+    /// <summary>Tries a queued slot again (a backfill's slot that waits for an upstream): it starts, waits on, or ends.</summary>
+    public async Task<FireOutcome> AdvanceQueuedAsync(Guid scheduleId, Guid slotId, CancellationToken ct = default)
+    {
+        var schedule = await LoadScheduleAsync(scheduleId, ct);
+        if (schedule is null)
+        {
+            return new FireOutcome(FireResult.NotFound, null, null, "The schedule no longer exists.");
+        }
+
+        await using var held = await LockAsync(scheduleId, ct);
+        return await AdvanceAsync(schedule, slotId, ct);
     }
 
     /// <summary>One pass over every enabled schedule; one that fails is logged and the others go on.</summary>
@@ -186,13 +198,29 @@ internal sealed class ScheduleFiring(
         }
 
         var timeline = ScheduleTimeline.For(schedule, holidays);
-        var due = timeline.Between(from, now - options.Value.MisfireThreshold - Grace, MissedBatch);
+        var until = now - options.Value.MisfireThreshold - Grace;
+        var due = timeline.Between(from, until, MissedBatch);
         if (due.Count == 0)
         {
             return 0;
         }
 
-        var fireLatest = schedule.Misfire == MisfirePolicy.FireOnceNow && due.Count < MissedBatch;
+        var capped = due.Count >= MissedBatch;
+        // A slot already in the ledger (run now or backfilled with that logical time) was not missed.
+        await using (var db = await factory.CreateDbContextAsync(ct))
+        {
+            db.WorkspaceId = schedule.WorkspaceId;
+            var known = (await db.Set<ScheduleSlot>().AsNoTracking()
+                    .Where(s => s.ScheduleId == schedule.Id && s.LogicalTime > from && s.LogicalTime <= until).Select(s => s.LogicalTime).ToListAsync(ct))
+                .Select(t => t.ToUniversalTime()).ToHashSet();
+            due = [.. due.Where(d => !known.Contains(d))];
+            if (due.Count == 0)
+            {
+                return 0;
+            }
+        }
+
+        var fireLatest = schedule.Misfire == MisfirePolicy.FireOnceNow && !capped;
         var written = 0;
         for (var i = 0; i < due.Count; i++)
         {
@@ -274,7 +302,9 @@ internal sealed class ScheduleFiring(
                               select run.Id).ToListAsync(ct);
         var otherQueued = automatic && slot.Attempts == 0 && await db.Set<ScheduleSlot>().AnyAsync(
             s => s.ScheduleId == schedule.Id && s.Id != slot.Id && s.State == SlotState.Queued && s.LogicalTime < slot.LogicalTime, ct);
-        var decision = slot.State == SlotState.RetryWaiting || !automatic
+        // A backfill's own parallelism decides how many of its slots run at once, in place of the overlap policy.
+        var decision = slot.Source == SlotSource.Backfill ? OverlapDecision.Start
+            : slot.State == SlotState.RetryWaiting || !automatic
             ? (previous.Count > 0 && schedule.Overlap != OverlapPolicy.Allow ? OverlapDecision.Queue : OverlapDecision.Start)
             : OverlapRules.Decide(schedule.Overlap, previous.Count > 0, otherQueued);
         switch (decision)
@@ -351,7 +381,7 @@ internal sealed class ScheduleFiring(
                 throw new DomainException("That slot's run has not ended yet.");
             }
 
-            existing.Reopen(source, clock.GetUtcNow());
+            existing.Reopen(source, runEnded, clock.GetUtcNow());
             await db.SaveChangesAsync(ct);
             return existing.Id;
         }
@@ -396,36 +426,5 @@ internal sealed class ScheduleFiring(
             ? await db.Set<HolidayCalendar>().IgnoreQueryFilters().AsNoTracking().Where(c => c.Id == calendarId).Select(c => c.Dates).FirstOrDefaultAsync(ct) ?? []
             : [];
 
-    /// <summary>A PostgreSQL advisory lock per schedule, so two nodes never decide about the same schedule at once.</summary>
-    private async Task<IAsyncDisposable> LockAsync(Guid scheduleId, CancellationToken ct)
-    {
-        await using var db = await factory.CreateDbContextAsync(ct);
-        var connection = new NpgsqlConnection(db.Database.GetConnectionString());
-        await connection.OpenAsync(ct);
-        var key = BitConverter.ToInt64(scheduleId.ToByteArray(), 8);
-        await using (var command = new NpgsqlCommand("SELECT pg_advisory_lock(5001, hashtext(@key))", connection))
-        {
-            command.Parameters.AddWithValue("key", key.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            await command.ExecuteNonQueryAsync(ct);
-        }
-
-        return new HeldLock(connection, key);
-    }
-
-    private sealed class HeldLock(NpgsqlConnection connection, long key) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            try
-            {
-                await using var command = new NpgsqlCommand("SELECT pg_advisory_unlock(5001, hashtext(@key))", connection);
-                command.Parameters.AddWithValue("key", key.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                await command.ExecuteNonQueryAsync(CancellationToken.None);
-            }
-            finally
-            {
-                await connection.DisposeAsync();
-            }
-        }
-    }
+    private Task<IAsyncDisposable> LockAsync(Guid scheduleId, CancellationToken ct) => SessionLock.HoldAsync(factory, SessionLock.Schedule, scheduleId, ct);
 }

@@ -93,6 +93,16 @@ public sealed class ScheduleTimeline
         }
     }
 
+    /// <summary>The instant <paramref name="date"/> begins in <paramref name="zone"/>.</summary>
+    public static DateTimeOffset StartOfDay(DateOnly date, TimeZoneInfo zone)
+    {
+        var local = date.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
+        return new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
+    }
+
+    /// <summary>The date of <paramref name="instant"/> in <paramref name="zone"/>.</summary>
+    public static DateOnly DateIn(DateTimeOffset instant, TimeZoneInfo zone) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, zone).DateTime);
+
     /// <summary>Null when <paramref name="cron"/> is a valid Quartz expression, else what is wrong with it.</summary>
     public static string? CronProblem(string? cron)
     {

@@ -90,3 +90,46 @@ internal sealed class JobDependencyConfiguration : IEntityTypeConfiguration<JobD
         builder.HasIndex(d => d.UpstreamJobId);
     }
 }
+
+internal sealed class BackfillConfiguration : IEntityTypeConfiguration<Backfill>
+{
+    public void Configure(EntityTypeBuilder<Backfill> builder)
+    {
+        builder.ToTable("backfills");
+        builder.HasKey(b => b.Id);
+        builder.Property(b => b.Id).ValueGeneratedNever();
+        builder.Property(b => b.Order).HasConversion<string>().HasMaxLength(20);
+        builder.Property(b => b.Mode).HasConversion<string>().HasMaxLength(20);
+        builder.Property(b => b.State).HasConversion<string>().HasMaxLength(20);
+        builder.Property(b => b.CreatedBy).HasMaxLength(Schedule.MaxUserLength);
+        builder.Ignore(b => b.IsOver);
+        builder.Property<uint>("Version").IsRowVersion();
+
+        builder.HasOne<Workspace>().WithMany().HasForeignKey(b => b.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<Schedule>().WithMany().HasForeignKey(b => b.ScheduleId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(b => new { b.ScheduleId, b.CreatedAt });
+        builder.HasIndex(b => b.State).HasFilter("state = 'Running'");
+    }
+}
+
+internal sealed class BackfillItemConfiguration : IEntityTypeConfiguration<BackfillItem>
+{
+    public void Configure(EntityTypeBuilder<BackfillItem> builder)
+    {
+        builder.ToTable("backfill_items");
+        builder.HasKey(i => i.Id);
+        builder.Property(i => i.Id).ValueGeneratedNever();
+        builder.Property(i => i.State).HasConversion<string>().HasMaxLength(20);
+        builder.Property(i => i.Reason).HasMaxLength(ScheduleSlot.MaxReasonLength);
+        builder.Ignore(i => i.IsOver);
+
+        builder.HasOne<Workspace>().WithMany().HasForeignKey(i => i.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<Backfill>().WithMany().HasForeignKey(i => i.BackfillId).OnDelete(DeleteBehavior.Cascade);
+        // A downstream schedule deleted mid-backfill takes its items with it (the pump then sees fewer open items).
+        builder.HasOne<Schedule>().WithMany().HasForeignKey(i => i.ScheduleId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<ScheduleSlot>().WithMany().HasForeignKey(i => i.SlotId).OnDelete(DeleteBehavior.SetNull);
+        builder.HasOne<JobRun>().WithMany().HasForeignKey(i => i.RunId).OnDelete(DeleteBehavior.SetNull);
+        builder.HasIndex(i => new { i.BackfillId, i.Sequence }).IsUnique();
+        builder.HasIndex(i => i.SlotId);
+    }
+}

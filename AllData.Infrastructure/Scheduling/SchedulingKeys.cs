@@ -19,6 +19,11 @@ public static class SchedulingKeys
 
     public static readonly TriggerKey TendSchedulesTrigger = new("tend-schedules", SystemGroup);
 
+    /// <summary>The cluster-wide mover of running backfills (also triggered at once when one starts or resumes).</summary>
+    public static readonly JobKey PumpBackfills = new("pump-backfills", SystemGroup);
+
+    public static readonly TriggerKey PumpBackfillsTrigger = new("pump-backfills", SystemGroup);
+
     /// <summary>The cluster-wide pruning of Flink metric samples past their retention.</summary>
     public static readonly JobKey PruneFlinkMetrics = new("prune-flink-metrics", SystemGroup);
 

@@ -22,6 +22,10 @@ public sealed class SchedulingOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan TendInterval { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>How often running backfills are looked at: ended slots counted, the next ones started.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan BackfillInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     [Range(1, 200)]
     public int MaxConcurrency { get; set; } = 20;
 

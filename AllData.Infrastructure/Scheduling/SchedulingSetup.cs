@@ -50,6 +50,10 @@ public static class SchedulingSetup
             q.AddTrigger(t => t.WithIdentity(SchedulingKeys.TendSchedulesTrigger).ForJob(SchedulingKeys.TendSchedules)
                 .WithSimpleSchedule(x => x.WithInterval(options.TendInterval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount))
                 .StartNow());
+            q.AddJob<PumpBackfillsJob>(j => j.WithIdentity(SchedulingKeys.PumpBackfills).StoreDurably().DisallowConcurrentExecution());
+            q.AddTrigger(t => t.WithIdentity(SchedulingKeys.PumpBackfillsTrigger).ForJob(SchedulingKeys.PumpBackfills)
+                .WithSimpleSchedule(x => x.WithInterval(options.BackfillInterval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount))
+                .StartNow());
             q.AddJob<Flink.PruneFlinkMetricsJob>(j => j.WithIdentity(SchedulingKeys.PruneFlinkMetrics).StoreDurably());
             q.AddTrigger(t => t.WithIdentity(SchedulingKeys.PruneFlinkMetricsTrigger).ForJob(SchedulingKeys.PruneFlinkMetrics)
                 .WithSimpleSchedule(x => x.WithInterval(Flink.PruneFlinkMetricsJob.Interval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount))
@@ -66,6 +70,8 @@ public static class SchedulingSetup
         services.AddScopedInternal<ScheduleService>();
         services.AddSingletonInternal<ScheduleBoard>();
         services.AddScopedInternal<DependencyService>();
+        services.AddSingleton<BackfillPump>();
+        services.AddScopedInternal<BackfillService>();
         services.AddSingleton<IRunGate, DependencyGate>();
         return services;
     }

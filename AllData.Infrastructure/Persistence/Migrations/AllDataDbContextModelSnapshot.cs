@@ -2285,6 +2285,173 @@ namespace AllData.Infrastructure.Persistence.Migrations
                     b.ToTable("quality_scans", (string)null);
                 });
 
+            modelBuilder.Entity("AllData.Domain.Scheduling.Backfill", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("created_by");
+
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ended_at");
+
+                    b.Property<DateOnly>("FromDate")
+                        .HasColumnType("date")
+                        .HasColumnName("from_date");
+
+                    b.Property<bool>("IncludeDownstream")
+                        .HasColumnType("boolean")
+                        .HasColumnName("include_downstream");
+
+                    b.Property<int>("Items")
+                        .HasColumnType("integer")
+                        .HasColumnName("items");
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("mode");
+
+                    b.Property<string>("Order")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("order");
+
+                    b.Property<int>("Parallelism")
+                        .HasColumnType("integer")
+                        .HasColumnName("parallelism");
+
+                    b.Property<Guid>("ScheduleId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("schedule_id");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("state");
+
+                    b.Property<DateOnly>("ToDate")
+                        .HasColumnType("date")
+                        .HasColumnName("to_date");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("workspace_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_backfills");
+
+                    b.HasIndex("State")
+                        .HasDatabaseName("ix_backfills_state")
+                        .HasFilter("state = 'Running'");
+
+                    b.HasIndex("WorkspaceId")
+                        .HasDatabaseName("ix_backfills_workspace_id");
+
+                    b.HasIndex("ScheduleId", "CreatedAt")
+                        .HasDatabaseName("ix_backfills_schedule_id_created_at");
+
+                    b.ToTable("backfills", (string)null);
+                });
+
+            modelBuilder.Entity("AllData.Domain.Scheduling.BackfillItem", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("BackfillId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("backfill_id");
+
+                    b.Property<DateTimeOffset>("LogicalTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("logical_time");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("reason");
+
+                    b.Property<Guid?>("RunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("run_id");
+
+                    b.Property<Guid>("ScheduleId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("schedule_id");
+
+                    b.Property<int>("Sequence")
+                        .HasColumnType("integer")
+                        .HasColumnName("sequence");
+
+                    b.Property<Guid?>("SlotId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("slot_id");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("state");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("workspace_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_backfill_items");
+
+                    b.HasIndex("RunId")
+                        .HasDatabaseName("ix_backfill_items_run_id");
+
+                    b.HasIndex("ScheduleId")
+                        .HasDatabaseName("ix_backfill_items_schedule_id");
+
+                    b.HasIndex("SlotId")
+                        .HasDatabaseName("ix_backfill_items_slot_id");
+
+                    b.HasIndex("WorkspaceId")
+                        .HasDatabaseName("ix_backfill_items_workspace_id");
+
+                    b.HasIndex("BackfillId", "Sequence")
+                        .IsUnique()
+                        .HasDatabaseName("ix_backfill_items_backfill_id_sequence");
+
+                    b.ToTable("backfill_items", (string)null);
+                });
+
             modelBuilder.Entity("AllData.Domain.Scheduling.HolidayCalendar", b =>
                 {
                     b.Property<Guid>("Id")
@@ -3367,6 +3534,59 @@ namespace AllData.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_quality_scans_catalog_tables_table_id");
+                });
+
+            modelBuilder.Entity("AllData.Domain.Scheduling.Backfill", b =>
+                {
+                    b.HasOne("AllData.Domain.Scheduling.Schedule", null)
+                        .WithMany()
+                        .HasForeignKey("ScheduleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_backfills_schedule_schedule_id");
+
+                    b.HasOne("AllData.Domain.Identity.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_backfills_workspaces_workspace_id");
+                });
+
+            modelBuilder.Entity("AllData.Domain.Scheduling.BackfillItem", b =>
+                {
+                    b.HasOne("AllData.Domain.Scheduling.Backfill", null)
+                        .WithMany()
+                        .HasForeignKey("BackfillId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_backfill_items_backfills_backfill_id");
+
+                    b.HasOne("AllData.Domain.Operations.JobRun", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_backfill_items_job_runs_run_id");
+
+                    b.HasOne("AllData.Domain.Scheduling.Schedule", null)
+                        .WithMany()
+                        .HasForeignKey("ScheduleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_backfill_items_schedule_schedule_id");
+
+                    b.HasOne("AllData.Domain.Scheduling.ScheduleSlot", null)
+                        .WithMany()
+                        .HasForeignKey("SlotId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_backfill_items_schedule_slot_slot_id");
+
+                    b.HasOne("AllData.Domain.Identity.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_backfill_items_workspaces_workspace_id");
                 });
 
             modelBuilder.Entity("AllData.Domain.Scheduling.HolidayCalendar", b =>
