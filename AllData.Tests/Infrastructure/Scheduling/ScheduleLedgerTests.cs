@@ -162,4 +162,38 @@ public sealed class ScheduleLedgerTests : IClassFixture<DatabaseFixture>, IAsync
         Assert.Equal(SlotSource.Backfill, slot.Source);
         Assert.Equal(RunStatus.Finished, (await _host.WaitForFinalAsync(slot.RunId!.Value)).Status);
     }
+
+    [Fact]
+    public async Task A_due_slot_already_run_by_hand_is_not_missed_nor_fired_again_as_a_duplicate()
+    {
+        var job = await _host.PublishedJobAsync("SELECT 1");
+        var schedule = await _host.CreateScheduleAsync(job, cron: "0 * * * * ?", misfire: MisfirePolicy.FireOnceNow);
+        await using (var db = _host.Fixture.CreateContext())
+        {
+            await db.Database.ExecuteSqlAsync($"UPDATE schedules SET active_since = now() - interval '3 minutes 30 seconds' WHERE id = {schedule}");
+        }
+
+        // The latest slot that fell due (past the misfire threshold) was run by hand before the scheduler looked.
+        var now = DateTimeOffset.UtcNow;
+        if (now.Second is >= 8 and < 14)
+        {
+            // Too close to the moment this minute's slot passes the misfire threshold (5 s) and its grace (5 s).
+            await Task.Delay(TimeSpan.FromSeconds(15 - now.Second));
+            now = DateTimeOffset.UtcNow;
+        }
+
+        var latestDue = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero).AddMinutes(now.Second >= 14 ? 0 : -1);
+        var byHand = await _host.With<ScheduleService, FireOutcome>(s => s.RunNowAsync(schedule, latestDue));
+        await _host.WaitForFinalAsync(byHand.RunId!.Value);
+
+        await Firing.TendAsync();
+
+        var slots = await _host.SlotsAsync(schedule);
+        var manual = Assert.Single(slots, s => s.LogicalTime == latestDue);
+        Assert.Equal((SlotSource.RunNow, SlotState.Started, 0), (manual.Source, manual.State, manual.DuplicateFires));
+        Assert.All(slots, s => Assert.Equal(0, s.DuplicateFires));
+        // With the latest due slot taken, the one before it fired (the misfire policy fires the latest missed one).
+        var before = slots.Single(s => s.LogicalTime == latestDue.AddMinutes(-1));
+        Assert.Equal((SlotSource.Misfire, SlotState.Started), (before.Source, before.State));
+    }
 }
