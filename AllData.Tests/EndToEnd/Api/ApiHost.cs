@@ -1,3 +1,4 @@
+using AllData.Domain.Scheduling;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Claims;
@@ -60,6 +61,8 @@ public sealed class ApiHost : IAsyncLifetime
     public Guid ClusterId { get; private set; }
 
     public Guid ScheduleId { get; private set; }
+
+    public Guid BackfillId { get; private set; }
 
     public Guid QualityRuleId { get; private set; }
 
@@ -124,6 +127,8 @@ public sealed class ApiHost : IAsyncLifetime
             {
                 Name = "nightly", JobId = JobId, Cron = "0 0 2 * * ?",
             });
+            BackfillId = await scope.ServiceProvider.GetRequiredService<BackfillService>().CreateAsync(ScheduleId,
+                new BackfillRequest(new DateOnly(2024, 1, 1), new DateOnly(2024, 1, 2), 1, BackfillOrder.OldestFirst, BackfillMode.All, false));
             QualityRuleId = (await scope.ServiceProvider.GetRequiredService<QualityRuleService>().CreateAsync(TableId, new QualityRuleInput
             {
                 Name = "name present",

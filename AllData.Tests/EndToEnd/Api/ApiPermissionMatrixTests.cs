@@ -68,6 +68,27 @@ public sealed class ApiPermissionMatrixTests(ApiHost host, ITestOutputHelper out
             return new HttpRequestMessage(HttpMethod.Delete, string.Format(System.Globalization.CultureInfo.InvariantCulture, deletePath, id));
         }
 
+        // Each backfill covers days of its own (a slot is planned by one open backfill only).
+        object NewBackfill()
+        {
+            var day = new DateOnly(2025, 1, 1).AddDays(Interlocked.Increment(ref _slot));
+            return new { from = day, to = day, parallelism = 1, order = "OldestFirst", mode = "All", includeDownstream = false };
+        }
+
+        async Task<HttpRequestMessage> OnFreshBackfill(string action)
+        {
+            using var admin = host.Client("Admin");
+            var created = await admin.PostAsJsonAsync($"/api/v1/schedules/{host.ScheduleId}/backfills", NewBackfill());
+            Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+            var id = (await created.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetGuid();
+            if (action == "resume")
+            {
+                Assert.True((await admin.PostAsync($"/api/v1/backfills/{id}/pause", null)).IsSuccessStatusCode);
+            }
+
+            return new HttpRequestMessage(HttpMethod.Post, $"/api/v1/backfills/{id}/{action}");
+        }
+
         return new Dictionary<string, Rule>
         {
             ["ListJobs"] = new(() => Get("/api/v1/jobs"), HttpStatusCode.OK),
@@ -105,6 +126,14 @@ public sealed class ApiPermissionMatrixTests(ApiHost host, ITestOutputHelper out
             ["RunScheduleNow"] = new(() => Post($"/api/v1/schedules/{host.ScheduleId}/runs", new { logicalTime = new DateTimeOffset(2026, 1, 2, 2, 0, 0, TimeSpan.Zero).AddMinutes(Interlocked.Increment(ref _slot)) }),
                 HttpStatusCode.Accepted),
             ["GetScheduleLedger"] = new(() => Get($"/api/v1/schedules/{host.ScheduleId}/slots"), HttpStatusCode.OK),
+            ["PreviewBackfill"] = new(() => Post($"/api/v1/schedules/{host.ScheduleId}/backfills/preview", NewBackfill()), HttpStatusCode.OK),
+            ["CreateBackfill"] = new(() => Post($"/api/v1/schedules/{host.ScheduleId}/backfills", NewBackfill()), HttpStatusCode.Created),
+            ["ListBackfills"] = new(() => Get($"/api/v1/schedules/{host.ScheduleId}/backfills"), HttpStatusCode.OK),
+            ["GetBackfill"] = new(() => Get($"/api/v1/backfills/{host.BackfillId}"), HttpStatusCode.OK),
+            ["ListBackfillItems"] = new(() => Get($"/api/v1/backfills/{host.BackfillId}/items"), HttpStatusCode.OK),
+            ["PauseBackfill"] = new(() => OnFreshBackfill("pause"), HttpStatusCode.OK),
+            ["ResumeBackfill"] = new(() => OnFreshBackfill("resume"), HttpStatusCode.OK),
+            ["CancelBackfill"] = new(() => OnFreshBackfill("cancel"), HttpStatusCode.OK),
             ["GetQualityOverview"] = new(() => Get("/api/v1/quality/overview"), HttpStatusCode.OK),
             ["GetTableQuality"] = new(() => Get($"/api/v1/quality/tables/{host.TableId}"), HttpStatusCode.OK),
             ["ListQualityRules"] = new(() => Get($"/api/v1/quality/tables/{host.TableId}/rules"), HttpStatusCode.OK),

@@ -25,7 +25,7 @@ public sealed record ScheduleView(
 /// <summary>Runs the schedule's job now, as a slot of its ledger for <see cref="LogicalTime"/> (default: now, to the second).</summary>
 public sealed record RunScheduleNowBody(DateTimeOffset? LogicalTime);
 
-/// <summary>Schedules: Viewers read, Developers create, change and delete, Operators pause, resume and run now.</summary>
+/// <summary>Schedules: Viewers read, Developers create, change and delete, Operators pause, resume, run now and backfill.</summary>
 public static class SchedulingEndpoints
 {
     public static RouteGroupBuilder MapSchedulingEndpoints(this RouteGroupBuilder api)
@@ -61,7 +61,77 @@ public static class SchedulingEndpoints
             .WithName("GetScheduleLedger")
             .WithSummary("The schedule's ledger, newest slot first (up to 1000): each logical time with its state, source, run and attempts; 'state' filters.")
             .ProducesProblem(StatusCodes.Status404NotFound);
+        schedules.MapPost("/{scheduleId:guid}/backfills/preview", PreviewBackfillAsync).Permits(ApiScopes.Run)
+            .WithName("PreviewBackfill")
+            .WithSummary("The exact slots a backfill would run (Operator): each slot of the range (days in the schedule's time zone) with its ledger " +
+                         "standing, whether it runs and in which place, or why not (holiday, succeeded, failed, active); and the downstream fan-out.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        schedules.MapPost("/{scheduleId:guid}/backfills", CreateBackfillAsync).Permits(ApiScopes.Run)
+            .WithName("CreateBackfill")
+            .WithSummary("Starts a backfill (Operator): the preview's plan is stored and run with at most 'parallelism' slots at once. " +
+                         "A range with nothing to run answers 400 under 'range'.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        schedules.MapGet("/{scheduleId:guid}/backfills", ListBackfillsAsync).Permits(ApiScopes.Read)
+            .WithName("ListBackfills").WithSummary("The schedule's backfills, newest first, with their progress.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        var backfills = api.MapGroup("/backfills").WithTags("Schedules");
+        backfills.MapGet("/{backfillId:guid}", GetBackfillAsync).Permits(ApiScopes.Read)
+            .WithName("GetBackfill").WithSummary("One backfill with its progress: items pending, active, succeeded, failed, skipped and canceled.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        backfills.MapGet("/{backfillId:guid}/items", BackfillItemsAsync).Permits(ApiScopes.Read)
+            .WithName("ListBackfillItems").WithSummary("A backfill's slots in run order, with their state and run.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        backfills.MapPost("/{backfillId:guid}/pause", PauseBackfillAsync).Permits(ApiScopes.Run)
+            .WithName("PauseBackfill").WithSummary("Pauses a running backfill (Operator): nothing more starts; running slots go on.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        backfills.MapPost("/{backfillId:guid}/resume", ResumeBackfillAsync).Permits(ApiScopes.Run)
+            .WithName("ResumeBackfill").WithSummary("Resumes a paused backfill (Operator).")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        backfills.MapPost("/{backfillId:guid}/cancel", CancelBackfillAsync).Permits(ApiScopes.Run)
+            .WithName("CancelBackfill").WithSummary("Cancels a backfill (Operator): slots not started are canceled, waiting ones skipped, running runs stopped.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         return api;
+    }
+
+    private static async Task<Ok<BackfillPreview>> PreviewBackfillAsync(Guid scheduleId, BackfillRequest request, BackfillService backfills, CancellationToken ct) =>
+        TypedResults.Ok(await backfills.PreviewAsync(scheduleId, request, ct));
+
+    private static async Task<Created<BackfillRow>> CreateBackfillAsync(Guid scheduleId, BackfillRequest request, BackfillService backfills, CancellationToken ct)
+    {
+        var id = await backfills.CreateAsync(scheduleId, request, ct);
+        return TypedResults.Created($"{ApiSetup.Prefix}/backfills/{id}", await backfills.GetAsync(id, ct));
+    }
+
+    private static async Task<Ok<IReadOnlyList<BackfillRow>>> ListBackfillsAsync(Guid scheduleId, ScheduleService schedules, BackfillService backfills,
+        CancellationToken ct)
+    {
+        await schedules.GetAsync(scheduleId, ct);
+        return TypedResults.Ok(await backfills.ListAsync(scheduleId, ct));
+    }
+
+    private static async Task<Ok<BackfillRow>> GetBackfillAsync(Guid backfillId, BackfillService backfills, CancellationToken ct) =>
+        TypedResults.Ok(await backfills.GetAsync(backfillId, ct));
+
+    private static async Task<Ok<IReadOnlyList<BackfillItemRow>>> BackfillItemsAsync(Guid backfillId, BackfillService backfills, CancellationToken ct) =>
+        TypedResults.Ok(await backfills.ItemsAsync(backfillId, ct));
+
+    private static async Task<Ok<BackfillRow>> PauseBackfillAsync(Guid backfillId, BackfillService backfills, CancellationToken ct)
+    {
+        await backfills.PauseAsync(backfillId, ct);
+        return TypedResults.Ok(await backfills.GetAsync(backfillId, ct));
+    }
+
+    private static async Task<Ok<BackfillRow>> ResumeBackfillAsync(Guid backfillId, BackfillService backfills, CancellationToken ct)
+    {
+        await backfills.ResumeAsync(backfillId, ct);
+        return TypedResults.Ok(await backfills.GetAsync(backfillId, ct));
+    }
+
+    private static async Task<Ok<BackfillRow>> CancelBackfillAsync(Guid backfillId, BackfillService backfills, CancellationToken ct)
+    {
+        await backfills.CancelAsync(backfillId, ct);
+        return TypedResults.Ok(await backfills.GetAsync(backfillId, ct));
     }
 
     private static async Task<Ok<PageOf<ScheduleRow>>> ListAsync(ScheduleService schedules, Guid? jobId, int? page, int? pageSize, CancellationToken ct) =>
