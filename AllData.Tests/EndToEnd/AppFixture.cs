@@ -96,6 +96,7 @@ public sealed class AppFixture : IAsyncLifetime
             builder.UseSetting("Flink:Tracker:SavepointPollInterval", "00:00:00.500");
             builder.UseSetting("Flink:Tracker:SavepointTimeout", "00:00:08");
             builder.UseSetting("Alerts:EvaluationSeconds", "1");
+            builder.UseSetting("Scheduling:BackfillInterval", "00:00:01");
             builder.UseSetting("Alerts:DeliverySeconds", "1");
             builder.UseSetting("Alerts:EventSettleSeconds", "0");
             builder.UseSetting("Flink:Jars:Directory", Path.Combine(Path.GetTempPath(), "alldata-e2e-jars-" + Guid.NewGuid().ToString("N")[..8]));

@@ -157,4 +157,59 @@ public sealed class ScheduleFlowTests(AppFixture app)
         await Expect(why).ToHaveAttributeAsync("data-state", "NoRun");
         await AppFixture.ScreenshotAsync(page, "schedules-dependency-waiting");
     }
+
+    [Fact]
+    public async Task Operator_previews_a_five_day_backfill_starts_it_with_parallelism_two_and_watches_it_finish()
+    {
+        var (userName, userId, workspaceId) = await _world.UserAsync("schedbf");
+        var (jobId, jobName) = await _world.JobAsync(userId, workspaceId, "select '${logical_date}'::date as day;", publish: true, prefix: "daily");
+        var scheduleId = await _world.AsUserAsync<ScheduleService, Guid>(userId, s => s.CreateAsync(new ScheduleInput
+        {
+            Name = jobName + " daily", JobId = jobId, Kind = ScheduleKind.Cron, Cron = "0 0 2 * * ?", TimeZoneId = "UTC",
+        }));
+        // The 2nd already ran: a "missing only" backfill leaves it out.
+        var done = await _world.AsUserAsync<ScheduleService, FireOutcome>(userId, s => s.RunNowAsync(scheduleId, new DateTimeOffset(2026, 11, 2, 2, 0, 0, TimeSpan.Zero)));
+        Assert.Equal(FireResult.Started, done.Result);
+        var page = await _world.SignInAsync(userName, $"/schedules/{scheduleId}");
+        await Expect(page.GetByTestId("backfill-empty")).ToBeVisibleAsync();
+        await Expect(page.Locator(".ledger-row").First.GetByTestId("run-status")).ToHaveAttributeAsync("data-status", "Finished", new() { Timeout = 20_000 });
+
+        await page.Locator("[data-testid=schedule-backfill]:not([disabled])").ClickAsync();
+        var dialog = page.GetByTestId("backfill-dialog");
+        await Expect(dialog.GetByTestId("backfill-slot")).ToHaveCountAsync(7);
+        await dialog.GetByTestId("backfill-from").FillAsync("2026-11-01");
+        await dialog.GetByTestId("backfill-from").PressAsync("Tab");
+        await dialog.GetByTestId("backfill-to").FillAsync("2026-11-05");
+        await dialog.GetByTestId("backfill-to").PressAsync("Tab");
+
+        var slots = dialog.GetByTestId("backfill-slot");
+        await Expect(slots).ToHaveCountAsync(5);
+        await Expect(dialog.Locator("[data-testid=backfill-slot][data-runs=true]")).ToHaveCountAsync(4);
+        await Expect(slots.Nth(1)).ToContainTextAsync("Already succeeded");
+        await Expect(slots.Nth(1).GetByTestId("run-status")).ToHaveAttributeAsync("data-status", "Finished");
+        await Expect(dialog.GetByTestId("backfill-to-run")).ToHaveTextAsync("4 slots will run");
+
+        // A bad range is said at the field, and nothing can start.
+        await dialog.GetByTestId("backfill-to").FillAsync("2026-10-01");
+        await dialog.GetByTestId("backfill-to").PressAsync("Tab");
+        await Expect(dialog.Locator(".mud-input-helper-text.mud-input-error", new() { HasText = "The last date must not be before the first." })).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("backfill-start")).ToBeDisabledAsync();
+        await dialog.GetByTestId("backfill-to").FillAsync("2026-11-05");
+        await dialog.GetByTestId("backfill-to").PressAsync("Tab");
+        await Expect(dialog.GetByTestId("backfill-to-run")).ToHaveTextAsync("4 slots will run");
+
+        await dialog.GetByTestId("backfill-parallelism").FillAsync("2");
+        await dialog.GetByTestId("backfill-parallelism").PressAsync("Tab");
+        await AppFixture.ScreenshotAsync(page, "schedules-backfill-preview");
+        await page.GetByTestId("backfill-start").ClickAsync();
+        await Expect(page.GetByText("Backfill started.")).ToBeVisibleAsync();
+
+        var row = page.Locator(".backfill-row").First;
+        await Expect(row.GetByTestId("backfill-state")).ToHaveAttributeAsync("data-state", "Finished", new() { Timeout = 30_000 });
+        await Expect(row.GetByTestId("backfill-progress")).ToContainTextAsync("4 of 4 done");
+        await row.GetByTestId("backfill-items-toggle").ClickAsync();
+        await Expect(page.GetByTestId("backfill-item")).ToHaveCountAsync(4);
+        await Expect(page.Locator(".ledger-row")).ToHaveCountAsync(5);
+        await AppFixture.ScreenshotAsync(page, "schedules-backfill-done");
+    }
 }

@@ -40,6 +40,35 @@ public static class ScheduleFormat
         _ => MudBlazor.Color.Info,
     };
 
+    /// <summary>A slot's standing before a backfill, in the colours of the run states.</summary>
+    public static Color Color(ExistingSlot existing) => existing switch
+    {
+        ExistingSlot.Succeeded => MudBlazor.Color.Success,
+        ExistingSlot.Failed => MudBlazor.Color.Error,
+        ExistingSlot.Active => MudBlazor.Color.Info,
+        ExistingSlot.Missed => MudBlazor.Color.Secondary,
+        ExistingSlot.Skipped => MudBlazor.Color.Dark,
+        _ => MudBlazor.Color.Default,
+    };
+
+    public static Color Color(BackfillState state) => state switch
+    {
+        BackfillState.Running => MudBlazor.Color.Info,
+        BackfillState.Paused => MudBlazor.Color.Warning,
+        BackfillState.Finished => MudBlazor.Color.Success,
+        _ => MudBlazor.Color.Default,
+    };
+
+    public static Color Color(BackfillItemState state) => state switch
+    {
+        BackfillItemState.Active => MudBlazor.Color.Info,
+        BackfillItemState.Succeeded => MudBlazor.Color.Success,
+        BackfillItemState.Failed => MudBlazor.Color.Error,
+        BackfillItemState.Skipped => MudBlazor.Color.Dark,
+        BackfillItemState.Canceled => MudBlazor.Color.Warning,
+        _ => MudBlazor.Color.Default,
+    };
+
     public static string Icon(SlotState state) => state switch
     {
         SlotState.Started => Icons.Material.Filled.PlayArrow,
