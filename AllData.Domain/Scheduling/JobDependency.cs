@@ -118,6 +118,31 @@ public static class DependencyGraph
         }
     }
 
+    /// <summary>
+    /// Each job's column in a left-to-right drawing of the graph: 0 for jobs without upstreams, else one more than its
+    /// furthest upstream (Kahn's order; the graph is acyclic, cycles are refused at save).
+    /// </summary>
+    public static IReadOnlyDictionary<Guid, int> Layers(IEnumerable<Guid> jobs, IEnumerable<(Guid Job, Guid Upstream)> edges)
+    {
+        var list = edges.ToList();
+        var layer = jobs.Concat(list.Select(e => e.Job)).Concat(list.Select(e => e.Upstream)).Distinct().ToDictionary(j => j, _ => 0);
+        var waitingFor = layer.Keys.ToDictionary(j => j, j => list.Count(e => e.Job == j));
+        var ready = new Queue<Guid>(waitingFor.Where(w => w.Value == 0).Select(w => w.Key));
+        while (ready.TryDequeue(out var job))
+        {
+            foreach (var edge in list.Where(e => e.Upstream == job))
+            {
+                layer[edge.Job] = Math.Max(layer[edge.Job], layer[job] + 1);
+                if (--waitingFor[edge.Job] == 0)
+                {
+                    ready.Enqueue(edge.Job);
+                }
+            }
+        }
+
+        return layer;
+    }
+
     /// <summary>The logical date the upstream's run must have, for a slot on <paramref name="slotDate"/>.</summary>
     public static DateOnly UpstreamDate(DependencyDate date, DateOnly slotDate) => date == DependencyDate.PreviousDate ? slotDate.AddDays(-1) : slotDate;
 }

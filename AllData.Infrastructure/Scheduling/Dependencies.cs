@@ -26,6 +26,16 @@ public sealed record DependencyCheck(
     public bool Met => State == UpstreamState.Succeeded;
 }
 
+/// <summary>A job of the workflow graph with where it stands for the chosen logical date.</summary>
+/// <param name="Waiting">A slot of the job for that date is queued (waiting for an upstream or the previous run).</param>
+public sealed record GraphNode(Guid JobId, string JobName, int Layer, int Row, Guid? ScheduleId, string TimeZoneId, UpstreamState State, bool Waiting,
+    Guid? RunId, RunStatus? RunStatus);
+
+public sealed record GraphEdge(Guid UpstreamJobId, Guid JobId, DependencyDate Date, UpstreamFailurePolicy OnFailure);
+
+/// <summary>The workspace's dependency graph, laid out in columns, for one logical date.</summary>
+public sealed record WorkflowGraph(DateOnly Date, IReadOnlyList<GraphNode> Nodes, IReadOnlyList<GraphEdge> Edges);
+
 /// <summary>A dependency as the editor lists it.</summary>
 public sealed record DependencyRow(Guid Id, Guid JobId, string JobName, Guid UpstreamJobId, string UpstreamJobName, DependencyDate Date, UpstreamFailurePolicy OnFailure);
 
@@ -58,16 +68,29 @@ internal static class DependencyChecks
             var runs = await db.Set<JobRun>().AsNoTracking()
                 .Where(r => r.JobId == x.d.UpstreamJobId && r.LogicalTime >= from && r.LogicalTime < to)
                 .OrderByDescending(r => r.CreatedAt).Select(r => new { r.Id, r.Status }).ToListAsync(ct);
-            var finished = runs.FirstOrDefault(r => r.Status == RunStatus.Finished);
-            var live = runs.FirstOrDefault(r => !r.Status.IsFinal());
-            var (state, run) = finished is not null ? (UpstreamState.Succeeded, finished)
-                : live is not null ? (UpstreamState.Running, live)
-                : runs.FirstOrDefault() is { } ended ? (UpstreamState.Failed, ended)
-                : (UpstreamState.NoRun, null);
+            var (state, run) = Standing(runs.Select(r => (r.Id, r.Status)));
             checks.Add(new DependencyCheck(x.d.Id, x.d.UpstreamJobId, x.Name, date, state, run?.Id, run?.Status, x.d.OnFailure));
         }
 
         return checks;
+    }
+
+    /// <summary>Where a job stands for a date, from its runs of that date (newest first): a finished run meets it; else a live one runs; else the latest failed.</summary>
+    public static (UpstreamState State, (Guid Id, RunStatus Status)? Run) Standing(IEnumerable<(Guid Id, RunStatus Status)> newestFirst)
+    {
+        var runs = newestFirst.ToList();
+        foreach (var (state, match) in new (UpstreamState, Func<RunStatus, bool>)[]
+                 {
+                     (UpstreamState.Succeeded, st => st == RunStatus.Finished), (UpstreamState.Running, st => !st.IsFinal()), (UpstreamState.Failed, _ => true),
+                 })
+        {
+            if (runs.FirstOrDefault(r => match(r.Status)) is { Id: var id } run && id != Guid.Empty)
+            {
+                return (state, run);
+            }
+        }
+
+        return (UpstreamState.NoRun, null);
     }
 
     public static string Describe(DependencyCheck c) => c.State switch
@@ -183,6 +206,51 @@ public sealed class DependencyService
         await using var _db = db;
         access.Require(WorkspaceRole.Developer, "edit job dependencies");
         await db.Set<JobDependency>().Where(d => d.Id == id).ExecuteDeleteAsync(ct);
+    }
+
+    /// <summary>
+    /// Every job that has a dependency, in columns (upstreams left), each with its state for <paramref name="date"/> in
+    /// its schedule's time zone (UTC when unscheduled): the run that decides a dependency on it, or a waiting slot.
+    /// </summary>
+    public async Task<WorkflowGraph> GraphAsync(DateOnly date, CancellationToken ct = default)
+    {
+        var (db, _) = await appDb.ForWorkspaceAsync(ct);
+        await using var _db = db;
+        var edges = await db.Set<JobDependency>().AsNoTracking()
+            .Select(d => new GraphEdge(d.UpstreamJobId, d.JobId, d.Date, d.OnFailure)).ToListAsync(ct);
+        var ids = edges.Select(e => e.JobId).Concat(edges.Select(e => e.UpstreamJobId)).Distinct().ToList();
+        if (ids.Count == 0)
+        {
+            return new WorkflowGraph(date, [], []);
+        }
+
+        var names = await db.Set<Job>().AsNoTracking().Where(j => ids.Contains(j.Id)).ToDictionaryAsync(j => j.Id, j => j.Name, ct);
+        var schedules = (await db.Set<Schedule>().AsNoTracking().Where(s => ids.Contains(s.JobId)).OrderBy(s => s.CreatedAt)
+            .Select(s => new { s.Id, s.JobId, s.TimeZoneId }).ToListAsync(ct)).DistinctBy(s => s.JobId).ToDictionary(s => s.JobId);
+        var zones = ids.ToDictionary(id => id, id => ScheduleTimeline.ZoneOrUtc(schedules.GetValueOrDefault(id)?.TimeZoneId ?? "UTC"));
+        // One read for all the jobs: every run within a day either side, then each job keeps those of its own date.
+        var from = ScheduleTimeline.StartOfDay(date.AddDays(-1), TimeZoneInfo.Utc);
+        var to = ScheduleTimeline.StartOfDay(date.AddDays(2), TimeZoneInfo.Utc);
+        var runs = await db.Set<JobRun>().AsNoTracking()
+            .Where(r => ids.Contains(r.JobId) && r.LogicalTime >= from && r.LogicalTime < to)
+            .OrderByDescending(r => r.CreatedAt).Select(r => new { r.Id, r.JobId, r.Status, r.LogicalTime }).ToListAsync(ct);
+        var scheduleIds = schedules.Values.Select(s => s.Id).ToList();
+        var queued = await db.Set<ScheduleSlot>().AsNoTracking()
+            .Where(s => scheduleIds.Contains(s.ScheduleId) && s.State == SlotState.Queued && s.LogicalTime >= from && s.LogicalTime < to)
+            .Select(s => new { s.ScheduleId, s.LogicalTime }).ToListAsync(ct);
+        var layers = DependencyGraph.Layers(ids, edges.Select(e => (e.JobId, e.UpstreamJobId)));
+        var rows = new Dictionary<int, int>();
+        return new WorkflowGraph(date, [.. ids.OrderBy(id => layers[id]).ThenBy(id => names.GetValueOrDefault(id), StringComparer.OrdinalIgnoreCase).Select(id =>
+        {
+            var zone = zones[id];
+            var (state, run) = DependencyChecks.Standing(runs.Where(r => r.JobId == id && r.LogicalTime is { } t && ScheduleTimeline.DateIn(t, zone) == date)
+                .Select(r => (r.Id, r.Status)));
+            var schedule = schedules.GetValueOrDefault(id);
+            var waiting = schedule is not null && queued.Any(q => q.ScheduleId == schedule.Id && ScheduleTimeline.DateIn(q.LogicalTime, zone) == date);
+            var layer = layers[id];
+            rows[layer] = rows.GetValueOrDefault(layer) + 1;
+            return new GraphNode(id, names.GetValueOrDefault(id, "?"), layer, rows[layer] - 1, schedule?.Id, zone.Id, state, waiting, run?.Id, run?.Status);
+        })], edges);
     }
 
     /// <summary>"Why is this not running?": each dependency of the schedule's job for <paramref name="logicalTime"/>, checked.</summary>

@@ -156,6 +156,16 @@ public sealed class ScheduleFlowTests(AppFixture app)
         await Expect(why).ToContainTextAsync(upstreamName);
         await Expect(why).ToHaveAttributeAsync("data-state", "NoRun");
         await AppFixture.ScreenshotAsync(page, "schedules-dependency-waiting");
+
+        // The graph: the upstream left, the waiting job right of it, for today's data date.
+        await page.GotoAsync("/schedules");
+        await new ShellPage(page).WaitInteractiveAsync();
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Dependencies" }).ClickAsync();
+        await Expect(page.GetByTestId("graph-node")).ToHaveCountAsync(2);
+        await Expect(page.Locator($"[data-testid=graph-node][data-job='{upstreamName}']")).ToHaveAttributeAsync("data-state", "NoRun");
+        await Expect(page.Locator($"[data-testid=graph-node][data-job='{jobName}']")).ToHaveAttributeAsync("data-state", "Waiting");
+        await Expect(page.GetByTestId("graph-edge")).ToHaveCountAsync(1);
+        await AppFixture.ScreenshotAsync(page, "schedules-dependency-graph");
     }
 
     [Fact]

@@ -36,3 +36,16 @@ public sealed class DependencyGraphTests
         Assert.Equal(new DateOnly(2026, 3, 1), DependencyGraph.UpstreamDate(DependencyDate.SameDate, new DateOnly(2026, 3, 1)));
     }
 }
+
+public sealed class DependencyGraphLayerTests
+{
+    [Fact]
+    public void A_job_sits_one_column_right_of_its_furthest_upstream_and_loners_in_the_first()
+    {
+        Guid a = Guid.NewGuid(), b = Guid.NewGuid(), c = Guid.NewGuid(), d = Guid.NewGuid(), alone = Guid.NewGuid();
+        // a → b → c, and a → c, d → c.
+        var layers = AllData.Domain.Scheduling.DependencyGraph.Layers([alone], [(b, a), (c, b), (c, a), (c, d)]);
+
+        Assert.Equal((0, 1, 2, 0, 0), (layers[a], layers[b], layers[c], layers[d], layers[alone]));
+    }
+}

@@ -105,4 +105,35 @@ public sealed class ScheduleDependencyTests : IClassFixture<DatabaseFixture>, IA
         Assert.Equal(4, refused.Message.Split('→').Length);
         Assert.Equal(2, (await _host.With<DependencyService, IReadOnlyList<DependencyRow>>(s => s.ListAsync())).Count);
     }
+
+    [Fact]
+    public async Task The_graph_lays_jobs_out_by_their_upstreams_with_each_ones_state_for_the_date()
+    {
+        var a = await _host.PublishedJobAsync("SELECT 1");
+        var b = await _host.PublishedJobAsync("SELECT 1");
+        var c = await _host.PublishedJobAsync("SELECT 1");
+        var scheduleA = await _host.CreateScheduleAsync(a);
+        var scheduleB = await _host.CreateScheduleAsync(b);
+        await DependAsync(b, a);
+        await DependAsync(c, b, date: DependencyDate.PreviousDate);
+        var empty = await _host.With<DependencyService, WorkflowGraph>(s => s.GraphAsync(DateOnly.FromDateTime(Slot.UtcDateTime)));
+        Assert.All(empty.Nodes, n => Assert.Equal(UpstreamState.NoRun, n.State));
+
+        var upstream = await Firing.FireAsync(scheduleA, Slot, SlotSource.Schedule);
+        await _host.WaitForFinalAsync(upstream.RunId!.Value);
+        // B's slot of the day before waits for A of that day, which never ran.
+        Assert.Equal(FireResult.Waiting, (await Firing.FireAsync(scheduleB, Slot.AddDays(-1), SlotSource.Schedule)).Result);
+
+        var graph = await _host.With<DependencyService, WorkflowGraph>(s => s.GraphAsync(DateOnly.FromDateTime(Slot.UtcDateTime)));
+        var byJob = graph.Nodes.ToDictionary(n => n.JobId);
+        Assert.Equal((0, 1, 2), (byJob[a].Layer, byJob[b].Layer, byJob[c].Layer));
+        Assert.Equal((UpstreamState.Succeeded, upstream.RunId), (byJob[a].State, byJob[a].RunId));
+        Assert.Equal((UpstreamState.NoRun, false, scheduleB), (byJob[b].State, byJob[b].Waiting, byJob[b].ScheduleId));
+        Assert.Null(byJob[c].ScheduleId);
+        Assert.Equal(2, graph.Edges.Count);
+
+        var dayBefore = await _host.With<DependencyService, WorkflowGraph>(s => s.GraphAsync(DateOnly.FromDateTime(Slot.UtcDateTime).AddDays(-1)));
+        Assert.True(dayBefore.Nodes.Single(n => n.JobId == b).Waiting);
+        Assert.Equal(UpstreamState.NoRun, dayBefore.Nodes.Single(n => n.JobId == a).State);
+    }
 }
