@@ -181,46 +181,78 @@ internal sealed class ScheduleFiring(
 
     /// <summary>
     /// Slots that were due longer ago than the misfire threshold and have no ledger row were never fired (the app was
-    /// down or overloaded): they are written as missed, and the latest fires now when the misfire policy says so.
+    /// down or overloaded): they are written as missed, and one slot per outage fires now when the misfire policy says
+    /// so. The search goes on from a cursor stored per schedule (<c>schedule_cursors</c>), not from the latest slot in
+    /// the ledger: after a restart the schedule fires again before every slot of the outage has passed the threshold,
+    /// and those would otherwise never be looked at.
     /// </summary>
     private async Task<int> WriteMissedSlotsAsync(Schedule schedule, DateTimeOffset now, CancellationToken ct)
     {
+        var until = now - options.Value.MisfireThreshold - Grace;
         DateTimeOffset from;
         IReadOnlyList<DateOnly> holidays;
         await using (var db = await factory.CreateDbContextAsync(ct))
         {
             db.WorkspaceId = schedule.WorkspaceId;
-            var last = await db.Set<ScheduleSlot>().AsNoTracking()
-                .Where(s => s.ScheduleId == schedule.Id && (s.Source == SlotSource.Schedule || s.Source == SlotSource.Misfire) && s.LogicalTime <= now)
+            var cursor = await db.Set<ScheduleCursor>().AsNoTracking().Where(c => c.ScheduleId == schedule.Id)
+                .Select(c => (DateTimeOffset?)c.MissedCheckedUntil).FirstOrDefaultAsync(ct);
+            // Without a cursor yet (a schedule from before cursors), the latest automatic slot is where the search starts.
+            cursor ??= await db.Set<ScheduleSlot>().AsNoTracking()
+                .Where(s => s.ScheduleId == schedule.Id && (s.Source == SlotSource.Schedule || s.Source == SlotSource.Misfire) && s.LogicalTime <= until)
                 .MaxAsync(s => (DateTimeOffset?)s.LogicalTime, ct);
-            from = last is { } l && l > schedule.ActiveSince ? l : schedule.ActiveSince;
+            from = cursor is { } c && c > schedule.ActiveSince ? c : schedule.ActiveSince;
             holidays = await HolidaysAsync(db, schedule, ct);
         }
 
-        var timeline = ScheduleTimeline.For(schedule, holidays);
-        var until = now - options.Value.MisfireThreshold - Grace;
-        var due = timeline.Between(from, until, MissedBatch);
-        if (due.Count == 0)
+        if (until <= from)
         {
             return 0;
         }
 
+        var timeline = ScheduleTimeline.For(schedule, holidays);
+        var due = timeline.Between(from, until, MissedBatch);
         var capped = due.Count >= MissedBatch;
-        // A slot already in the ledger (run now or backfilled with that logical time) was not missed.
+        var checkedUntil = capped ? due[^1] : until;
+        var written = due.Count == 0 ? 0 : await WriteMissedAsync(schedule, timeline, due, capped, ct);
+        await using (var db = await factory.CreateDbContextAsync(ct))
+        {
+            await db.Database.ExecuteSqlInterpolatedAsync($"""
+                INSERT INTO schedule_cursors (schedule_id, missed_checked_until) VALUES ({schedule.Id}, {checkedUntil})
+                ON CONFLICT (schedule_id) DO UPDATE SET missed_checked_until = GREATEST(schedule_cursors.missed_checked_until, EXCLUDED.missed_checked_until)
+                """, ct);
+        }
+
+        return written;
+    }
+
+    private async Task<int> WriteMissedAsync(Schedule schedule, ScheduleTimeline timeline, IReadOnlyList<DateTimeOffset> due, bool capped, CancellationToken ct)
+    {
+        bool outageAlreadyFired;
         await using (var db = await factory.CreateDbContextAsync(ct))
         {
             db.WorkspaceId = schedule.WorkspaceId;
+            // A slot already in the ledger (run now, backfilled, or fired late) was not missed.
+            var (low, high) = (due[0], due[^1]);
             var known = (await db.Set<ScheduleSlot>().AsNoTracking()
-                    .Where(s => s.ScheduleId == schedule.Id && s.LogicalTime > from && s.LogicalTime <= until).Select(s => s.LogicalTime).ToListAsync(ct))
+                    .Where(s => s.ScheduleId == schedule.Id && s.LogicalTime >= low && s.LogicalTime <= high).Select(s => s.LogicalTime).ToListAsync(ct))
                 .Select(t => t.ToUniversalTime()).ToHashSet();
             due = [.. due.Where(d => !known.Contains(d))];
             if (due.Count == 0)
             {
                 return 0;
             }
+
+            // The slots of one outage can fall due over several passes: when the last slot before these that was not
+            // missed is this outage's misfire fire, the outage has had its one fire and these are only written as missed.
+            var first = due[0];
+            var before = await db.Set<ScheduleSlot>().AsNoTracking()
+                .Where(s => s.ScheduleId == schedule.Id && (s.Source == SlotSource.Schedule || s.Source == SlotSource.Misfire) && s.LogicalTime < first
+                            && s.State != SlotState.Missed)
+                .OrderByDescending(s => s.LogicalTime).Select(s => new { s.Source, s.State }).FirstOrDefaultAsync(ct);
+            outageAlreadyFired = before is { Source: SlotSource.Misfire } && before.State != SlotState.Skipped;
         }
 
-        var fireLatest = schedule.Misfire == MisfirePolicy.FireOnceNow && !capped;
+        var fireLatest = schedule.Misfire == MisfirePolicy.FireOnceNow && !capped && !outageAlreadyFired;
         var written = 0;
         for (var i = 0; i < due.Count; i++)
         {
@@ -241,7 +273,9 @@ internal sealed class ScheduleFiring(
                 ? (SlotState.Skipped, "The date is on the schedule's holiday calendar.")
                 : (SlotState.Missed, schedule.Misfire == MisfirePolicy.Skip
                     ? "Not fired in time (the app was down or overloaded); skipped by the misfire policy."
-                    : "Not fired in time (the app was down or overloaded); a later missed slot fired instead.");
+                    : outageAlreadyFired
+                        ? "Not fired in time (the app was down or overloaded); an earlier missed slot fired instead."
+                        : "Not fired in time (the app was down or overloaded); a later missed slot fired instead.");
             if (await InsertSlotAsync(schedule, slot, state, SlotSource.Misfire, reason, ct))
             {
                 written++;

@@ -133,3 +133,22 @@ internal sealed class BackfillItemConfiguration : IEntityTypeConfiguration<Backf
         builder.HasIndex(i => i.SlotId);
     }
 }
+
+/// <summary>How far a schedule's missed-slot search has looked (a cursor per schedule, apart from the schedule row so it never clashes with an edit).</summary>
+internal sealed class ScheduleCursor
+{
+    public Guid ScheduleId { get; set; }
+
+    public DateTimeOffset MissedCheckedUntil { get; set; }
+}
+
+internal sealed class ScheduleCursorConfiguration : IEntityTypeConfiguration<ScheduleCursor>
+{
+    public void Configure(EntityTypeBuilder<ScheduleCursor> builder)
+    {
+        builder.ToTable("schedule_cursors");
+        builder.HasKey(c => c.ScheduleId);
+        builder.Property(c => c.ScheduleId).ValueGeneratedNever();
+        builder.HasOne<Schedule>().WithMany().HasForeignKey(c => c.ScheduleId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

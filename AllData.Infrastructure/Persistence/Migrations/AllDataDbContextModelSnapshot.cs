@@ -2892,6 +2892,22 @@ namespace AllData.Infrastructure.Persistence.Migrations
                     b.ToTable("users", (string)null);
                 });
 
+            modelBuilder.Entity("AllData.Infrastructure.Scheduling.ScheduleCursor", b =>
+                {
+                    b.Property<Guid>("ScheduleId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("schedule_id");
+
+                    b.Property<DateTimeOffset>("MissedCheckedUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("missed_checked_until");
+
+                    b.HasKey("ScheduleId")
+                        .HasName("pk_schedule_cursors");
+
+                    b.ToTable("schedule_cursors", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")
@@ -3682,6 +3698,16 @@ namespace AllData.Infrastructure.Persistence.Migrations
                         .HasForeignKey("CurrentWorkspaceId")
                         .OnDelete(DeleteBehavior.SetNull)
                         .HasConstraintName("fk_users_workspaces_current_workspace_id");
+                });
+
+            modelBuilder.Entity("AllData.Infrastructure.Scheduling.ScheduleCursor", b =>
+                {
+                    b.HasOne("AllData.Domain.Scheduling.Schedule", null)
+                        .WithMany()
+                        .HasForeignKey("ScheduleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_schedule_cursors_schedules_schedule_id");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
