@@ -189,4 +189,8 @@ public sealed record AlertSubject(string Key, string Name, Guid? RunId = null)
     public static AlertSubject Run(Guid runId, string name) => new($"run:{runId}", name, runId);
 
     public static AlertSubject Cluster(Guid clusterId, string name) => new($"cluster:{clusterId}", name);
+
+    public static AlertSubject Schedule(Guid scheduleId, string name) => new($"schedule:{scheduleId}", name);
+
+    public static AlertSubject Table(Guid tableId, string name) => new($"table:{tableId}", name);
 }

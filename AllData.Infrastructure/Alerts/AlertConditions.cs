@@ -1,4 +1,7 @@
 using AllData.Domain.Alerts;
+using AllData.Domain.Catalog;
+using AllData.Domain.Quality;
+using AllData.Domain.Scheduling;
 using AllData.Domain.Flink;
 using AllData.Domain.Jobs;
 using AllData.Domain.Operations;
@@ -66,7 +69,8 @@ internal sealed class ScopeIndex
 /// </summary>
 internal static class AlertConditions
 {
-    public static bool IsEvaluated(AlertConditionKind kind) => kind is not (AlertConditionKind.ScheduleMissed or AlertConditionKind.QualityFailed);
+    /// <summary>How far back a missed slot keeps a schedule-missed alert firing (unless it is run again first).</summary>
+    public static readonly TimeSpan MissedWindow = TimeSpan.FromHours(24);
 
     public static async Task<IReadOnlyList<Holding>> HoldingAsync(AllDataDbContext db, AlertRule rule, ScopeIndex scope, DateTimeOffset now,
         CancellationToken ct)
@@ -178,9 +182,43 @@ internal static class AlertConditions
                     .Select(x => new Holding(AlertSubject.Cluster(x.Id, x.Name), x.LastError ?? "unreachable"))];
             }
 
+            case AlertConditionKind.ScheduleMissed:
+            {
+                // A slot written as missed in the last 24 hours and not run since (a backfill or "run this slot" resolves it).
+                var since = now - MissedWindow;
+                var missed = await (from slot in db.Set<ScheduleSlot>().IgnoreQueryFilters().AsNoTracking()
+                                    join schedule in db.Set<Schedule>().IgnoreQueryFilters().AsNoTracking() on slot.ScheduleId equals schedule.Id
+                                    where slot.WorkspaceId == ws && slot.State == SlotState.Missed && slot.LogicalTime >= since
+                                    group slot by new { schedule.Id, schedule.Name, schedule.JobId } into g
+                                    select new { g.Key.Id, g.Key.Name, g.Key.JobId, Count = g.Count(), Latest = g.Max(x => x.LogicalTime) })
+                    .ToListAsync(ct);
+                return [.. missed.Where(m => scope.CoversJob(rule.Scope, m.JobId, null))
+                    .Select(m => new Holding(AlertSubject.Schedule(m.Id, m.Name),
+                        m.Count == 1 ? $"missed its slot of {AlertTemplates.FormatTime(m.Latest)}"
+                            : $"missed {m.Count} slots, the latest of {AlertTemplates.FormatTime(m.Latest)}"))];
+            }
+
+            case AlertConditionKind.QualityFailed:
+            {
+                // The table's latest finished scan: a failed rule (or a score below the threshold) holds until a later scan passes.
+                var tables = db.Set<CatalogTable>().IgnoreQueryFilters().AsNoTracking().Where(t => t.WorkspaceId == ws);
+                var watched = rule.Scope.TargetId is { } tableId
+                    ? tables.Where(t => t.Id == tableId)
+                    : tables.Where(t => (t.SchemaName + "." + t.Name) == rule.Scope.TableName || t.Name == rule.Scope.TableName);
+                var latest = await (from t in watched
+                                    let scan = db.Set<QualityScan>().IgnoreQueryFilters()
+                                        .Where(x => x.TableId == t.Id && x.Status == QualityScanStatus.Succeeded)
+                                        .OrderByDescending(x => x.StartedAt).FirstOrDefault()
+                                    where scan != null
+                                    select new { t.Id, t.SchemaName, t.Name, scan.Failed, scan.Score, scan.StartedAt }).ToListAsync(ct);
+                return [.. latest.Where(x => c.ScoreBelow is { } below ? x.Score < below : x.Failed > 0)
+                    .Select(x => new Holding(AlertSubject.Table(x.Id, $"{x.SchemaName}.{x.Name}"),
+                        c.ScoreBelow is { } below
+                            ? $"quality score {x.Score:0.#} below {below:0.#} (scan of {AlertTemplates.FormatTime(x.StartedAt)})"
+                            : $"{x.Failed} quality rule(s) failed (scan of {AlertTemplates.FormatTime(x.StartedAt)})"))];
+            }
+
             default:
-                // Schedule-missed and quality conditions read the scheduling and quality features' tables; until those
-                // features are part of the store, they hold for nothing.
                 return [];
         }
     }

@@ -41,7 +41,7 @@ internal sealed class AlertEvaluator(
         var rules = await db.Set<AlertRule>().IgnoreQueryFilters().Where(r => r.Enabled).ToListAsync(ct);
         var read = await ReadEventsAsync(db, cursor, rules, pass, ct);
 
-        foreach (var rule in rules.Where(r => r.Condition.Kind.Evaluation() == AlertEvaluation.Time && AlertConditions.IsEvaluated(r.Condition.Kind)))
+        foreach (var rule in rules.Where(r => r.Condition.Kind.Evaluation() == AlertEvaluation.Time))
         {
             try
             {

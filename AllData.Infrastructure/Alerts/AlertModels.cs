@@ -41,6 +41,6 @@ public sealed record AlertSilenceRow(
     Guid Id, Guid? RuleId, string? RuleName, string? SubjectKey, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string Reason, string CreatedBy,
     bool Active);
 
-public sealed record AlertPreview(bool Evaluated, IReadOnlyList<string> Subjects);
+public sealed record AlertPreview(IReadOnlyList<string> Subjects);
 
 public sealed record AlertScopeOption(AlertScopeKind Kind, Guid Id, string Name);

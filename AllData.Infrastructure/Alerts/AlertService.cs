@@ -1,4 +1,6 @@
 using AllData.Domain.Alerts;
+using AllData.Domain.Catalog;
+using AllData.Domain.Quality;
 using AllData.Domain.Common;
 using AllData.Domain.Flink;
 using AllData.Domain.Identity;
@@ -56,7 +58,10 @@ public sealed class AlertService
         var folders = await db.Set<JobFolder>().AsNoTracking().OrderBy(f => f.Name).Select(f => new AlertScopeOption(AlertScopeKind.Folder, f.Id, f.Name)).ToListAsync(ct);
         var jobs = await db.Set<Job>().AsNoTracking().OrderBy(j => j.Name).Select(j => new AlertScopeOption(AlertScopeKind.Job, j.Id, j.Name)).ToListAsync(ct);
         var clusters = await db.Set<FlinkCluster>().AsNoTracking().OrderBy(c => c.Name).Select(c => new AlertScopeOption(AlertScopeKind.Cluster, c.Id, c.Name)).ToListAsync(ct);
-        return [.. folders, .. jobs, .. clusters];
+        // Tables a quality alert can watch: those with quality rules (a catalog may hold thousands of tables).
+        var tables = await db.Set<CatalogTable>().AsNoTracking().Where(t => db.Set<QualityRule>().Any(r => r.TableId == t.Id))
+            .OrderBy(t => t.SchemaName).ThenBy(t => t.Name).Select(t => new AlertScopeOption(AlertScopeKind.Table, t.Id, t.SchemaName + "." + t.Name)).ToListAsync(ct);
+        return [.. folders, .. jobs, .. clusters, .. tables];
     }
 
     public async Task<Guid> SaveRuleAsync(Guid? id, AlertRuleInput input, CancellationToken ct = default)
@@ -119,13 +124,8 @@ public sealed class AlertService
         var access = await workspace.RequireWorkspaceAsync(ct);
         var rule = new AlertRule(access.WorkspaceId, string.IsNullOrWhiteSpace(input.Name) ? "preview" : input.Name, input.Scope, input.Condition,
             input.Timing, input.ChannelIds.Count == 0 ? [Guid.Empty] : input.ChannelIds, "preview", clock.GetUtcNow());
-        if (!AlertConditions.IsEvaluated(rule.Condition.Kind))
-        {
-            return new AlertPreview(false, []);
-        }
-
         var holding = await evaluator.PreviewAsync(rule, ct);
-        return new AlertPreview(true, [.. holding.Select(h => h.Subject.Name)]);
+        return new AlertPreview([.. holding.Select(h => h.Subject.Name)]);
     }
 
     public async Task<IReadOnlyList<AlertChannelRow>> ListChannelsAsync(CancellationToken ct = default)
@@ -358,6 +358,7 @@ public sealed class AlertService
             AlertScopeKind.Job when scope.TargetId is { } j => await db.Set<Job>().AnyAsync(x => x.Id == j, ct),
             AlertScopeKind.Folder when scope.TargetId is { } f => await db.Set<JobFolder>().AnyAsync(x => x.Id == f, ct),
             AlertScopeKind.Cluster when scope.TargetId is { } c => await db.Set<FlinkCluster>().AnyAsync(x => x.Id == c, ct),
+            AlertScopeKind.Table when scope.TargetId is { } t => await db.Set<CatalogTable>().AnyAsync(x => x.Id == t, ct),
             _ => true,
         };
         if (!exists)

@@ -1,7 +1,9 @@
+using AllData.Domain.Alerts;
 using AllData.Domain.Catalog;
 using AllData.Domain.Common;
 using AllData.Domain.Identity;
 using AllData.Domain.Quality;
+using AllData.Infrastructure.Alerts;
 using AllData.Infrastructure.Catalog;
 using AllData.Infrastructure.Quality;
 using AllData.Tests.Fixtures;
@@ -240,6 +242,32 @@ public sealed class QualityScanTests(DatabaseFixture fixture) : IClassFixture<Da
         }
 
         await db.SaveChangesAsync();
+    }
+
+    [Fact]
+    public async Task A_quality_alert_fires_for_a_table_whose_latest_scan_failed_a_rule_and_a_score_threshold_only_below_it()
+    {
+        var scan = await ScanAsync("customers");
+        Assert.True(scan.Failed > 0);
+        var alerts = (Func<AlertService, Task<Guid>> act) => _host.With(act);
+        var channel = await alerts(a => a.SaveChannelAsync(null, new AlertChannelInput("hook", AlertChannelKind.Webhook, new AlertChannelSettings(),
+            "http://127.0.0.1:9/hook", null, null)));
+        var table = new AlertScope(AlertScopeKind.Table, _tables["customers"], "shop.customers");
+        var anyFailure = await alerts(a => a.SaveRuleAsync(null, new AlertRuleInput("customers quality", table,
+            new AlertCondition(AlertConditionKind.QualityFailed), 0, null, 30, [channel])));
+        var belowZero = await alerts(a => a.SaveRuleAsync(null, new AlertRuleInput("customers score", table,
+            new AlertCondition(AlertConditionKind.QualityFailed, ScoreBelow: 0), 0, null, 30, [channel])));
+        var preview = await _host.With<AlertService, AlertPreview>(a => a.PreviewAsync(new AlertRuleInput("p", table,
+            new AlertCondition(AlertConditionKind.QualityFailed), 0, null, 30, [channel])));
+        Assert.Equal(["shop.customers"], preview.Subjects);
+
+        await _host.Services.GetRequiredService<AlertEvaluator>().EvaluateAsync();
+
+        await using var db = fixture.CreateContext(_workspace);
+        var firing = await db.Set<AlertInstance>().Where(i => i.RuleId == anyFailure || i.RuleId == belowZero).ToListAsync();
+        var alert = Assert.Single(firing);
+        Assert.Equal((anyFailure, AlertState.Firing, $"table:{_tables["customers"]}"), (alert.RuleId, alert.State, alert.SubjectKey));
+        Assert.Contains("quality rule(s) failed", alert.Reason);
     }
 }
 

@@ -1,3 +1,5 @@
+using AllData.Domain.Alerts;
+using AllData.Infrastructure.Alerts;
 using AllData.Domain.Operations;
 using AllData.Domain.Scheduling;
 using AllData.Infrastructure.Scheduling;
@@ -195,5 +197,44 @@ public sealed class ScheduleLedgerTests : IClassFixture<DatabaseFixture>, IAsync
         // With the latest due slot taken, the one before it fired (the misfire policy fires the latest missed one).
         var before = slots.Single(s => s.LogicalTime == latestDue.AddMinutes(-1));
         Assert.Equal((SlotSource.Misfire, SlotState.Started), (before.Source, before.State));
+    }
+
+    [Fact]
+    public async Task A_missed_slot_fires_a_schedule_missed_alert_that_resolves_once_the_slot_is_run()
+    {
+        var job = await _host.PublishedJobAsync("SELECT 1");
+        var schedule = await _host.CreateScheduleAsync(job, cron: "0 * * * * ?", misfire: MisfirePolicy.Skip, name: "every-minute");
+        await using (var db = _host.Fixture.CreateContext())
+        {
+            await db.Database.ExecuteSqlAsync($"UPDATE schedules SET active_since = now() - interval '2 minutes 30 seconds' WHERE id = {schedule}");
+        }
+
+        await Firing.TendAsync();
+        var channel = await _host.With<AlertService, Guid>(a => a.SaveChannelAsync(null, new AlertChannelInput("hook", AlertChannelKind.Webhook,
+            new AlertChannelSettings(), "http://127.0.0.1:9/hook", null, null)));
+        var rule = await _host.With<AlertService, Guid>(a => a.SaveRuleAsync(null, new AlertRuleInput("missed", AlertScope.AllJobs,
+            new AlertCondition(AlertConditionKind.ScheduleMissed), 0, null, 30, [channel])));
+        var evaluator = (AlertEvaluator)_host.Services.GetService(typeof(AlertEvaluator))!;
+
+        await evaluator.EvaluateAsync();
+        AlertInstance alert;
+        await using (var db = _host.Fixture.CreateContext(_host.WorkspaceId))
+        {
+            alert = await db.Set<AlertInstance>().AsNoTracking().SingleAsync(i => i.RuleId == rule);
+        }
+
+        Assert.Equal((AlertState.Firing, $"schedule:{schedule}"), (alert.State, alert.SubjectKey));
+        Assert.Contains("missed", alert.Reason);
+
+        foreach (var missed in (await _host.SlotsAsync(schedule)).Where(s => s.State == SlotState.Missed))
+        {
+            await _host.With<ScheduleService, FireOutcome>(s => s.BackfillSlotAsync(schedule, missed.Id));
+        }
+
+        await evaluator.EvaluateAsync();
+        await using (var db = _host.Fixture.CreateContext(_host.WorkspaceId))
+        {
+            Assert.Equal(AlertState.Resolved, (await db.Set<AlertInstance>().AsNoTracking().SingleAsync(i => i.Id == alert.Id)).State);
+        }
     }
 }
