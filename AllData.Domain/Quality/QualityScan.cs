@@ -12,8 +12,10 @@ public sealed class QualityScan : IWorkspaceOwned
         StartedBy = string.Empty;
     }
 
-    public QualityScan(Guid workspaceId, Guid dataSourceId, Guid tableId, QualityScanTrigger trigger, string startedBy, DateTimeOffset at, Guid? batchId = null)
+    public QualityScan(Guid workspaceId, Guid dataSourceId, Guid tableId, QualityScanTrigger trigger, string startedBy, DateTimeOffset at, Guid? batchId = null,
+        Guid? afterRunId = null)
     {
+        AfterRunId = afterRunId;
         Id = Guid.CreateVersion7(at);
         WorkspaceId = workspaceId;
         DataSourceId = dataSourceId;
@@ -35,6 +37,9 @@ public sealed class QualityScan : IWorkspaceOwned
 
     /// <summary>Scans started together (all tables of a source) share a batch.</summary>
     public Guid? BatchId { get; private set; }
+
+    /// <summary>The finished run (of a job that writes the table) this scan followed; null for manual and scheduled scans.</summary>
+    public Guid? AfterRunId { get; private set; }
 
     public QualityScanTrigger Trigger { get; private set; }
 

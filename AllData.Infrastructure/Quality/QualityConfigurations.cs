@@ -43,6 +43,7 @@ internal sealed class QualityScanConfiguration : IEntityTypeConfiguration<Qualit
         builder.HasIndex(s => new { s.TableId, s.StartedAt });
         builder.HasIndex(s => new { s.WorkspaceId, s.StartedAt });
         builder.HasIndex(s => s.BatchId);
+        builder.HasIndex(s => s.AfterRunId).HasFilter("after_run_id IS NOT NULL");
     }
 }
 

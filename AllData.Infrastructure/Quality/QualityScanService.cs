@@ -38,7 +38,7 @@ public sealed class QualityScanService
     public async Task<QualityScanRow> RunScanAsync(Guid tableId, CancellationToken ct = default)
     {
         var access = await RequireOperatorAsync(ct);
-        return await ScanTableAsync(access.WorkspaceId, tableId, QualityScanTrigger.Manual, await workspace.UserNameOrIdAsync(ct), null, ct);
+        return await ScanTableAsync(access.WorkspaceId, tableId, QualityScanTrigger.Manual, await workspace.UserNameOrIdAsync(ct), null, null, ct);
     }
 
     /// <summary>Scans every table of a source that has enabled rules, one after the other, reporting per table.</summary>
@@ -56,7 +56,7 @@ public sealed class QualityScanService
         foreach (var t in tables)
         {
             progress?.Report(new QualityScanProgress(done.Count, tables.Count, t.Id, t.Name, null));
-            var row = await ScanTableAsync(access.WorkspaceId, t.Id, QualityScanTrigger.Manual, actor, batch, ct);
+            var row = await ScanTableAsync(access.WorkspaceId, t.Id, QualityScanTrigger.Manual, actor, batch, null, ct);
             done.Add(row);
             progress?.Report(new QualityScanProgress(done.Count, tables.Count, t.Id, t.Name, row));
         }
@@ -69,7 +69,7 @@ public sealed class QualityScanService
     /// A scan whose source cannot be reached is kept as Failed with the reason.
     /// </summary>
     public async Task<QualityScanRow> ScanTableAsync(Guid workspaceId, Guid tableId, QualityScanTrigger trigger, string actor, Guid? batchId = null,
-        CancellationToken ct = default)
+        Guid? afterRunId = null, CancellationToken ct = default)
     {
         await using var db = await appDb.ForWorkspaceAsync(workspaceId, ct);
         var rules = await db.Set<QualityRule>().AsNoTracking().Where(r => r.TableId == tableId && r.IsEnabled).OrderBy(r => r.Name).ToListAsync(ct);
@@ -85,7 +85,7 @@ public sealed class QualityScanService
             throw new DomainException("This table is being scanned already; wait for that scan to finish.");
         }
 
-        var scan = new QualityScan(workspaceId, target.Table.DataSourceId, tableId, trigger, actor, clock.GetUtcNow(), batchId);
+        var scan = new QualityScan(workspaceId, target.Table.DataSourceId, tableId, trigger, actor, clock.GetUtcNow(), batchId, afterRunId);
         db.Add(scan);
         await db.SaveChangesAsync(ct);
         try

@@ -1,11 +1,12 @@
 using AllData.Infrastructure.Persistence;
 using Microsoft.Extensions.DependencyInjection;
+using Quartz;
 
 namespace AllData.Infrastructure.Quality;
 
 public static class QualitySetup
 {
-    /// <summary>Quality rules, the scan compiler and executor per source kind, scans, scores and the blocking gate.</summary>
+    /// <summary>Quality rules, the scan compiler and executor per source kind, scans, scores, the blocking gate of jobs that read a table, and the scans after runs that write one.</summary>
     public static IServiceCollection AddAllDataQuality(this IServiceCollection services)
     {
         services.AddOptions<QualityOptions>().BindConfiguration(QualityOptions.Section).ValidateDataAnnotations()
@@ -17,6 +18,17 @@ public static class QualitySetup
         services.AddScopedInternal<QualityScanService>();
         services.AddScopedInternal<QualityGate>();
         services.AddScopedInternal<QualityQueries>();
+        services.AddScopedInternal<JobTableService>();
+        services.AddSingleton<Scheduling.IRunGate, QualityRunGate>();
+        services.AddSingleton<ScanWrittenTablesJob>();
+        services.AddQuartz(q =>
+        {
+            q.AddJob<ScanWrittenTablesJob>(j => j.WithIdentity(ScanWrittenTablesJob.Key).StoreDurably().DisallowConcurrentExecution());
+            q.AddTrigger(t => t.WithIdentity(ScanWrittenTablesJob.TriggerKey).ForJob(ScanWrittenTablesJob.Key)
+                .WithSimpleSchedule(x => x.WithInterval(ScanWrittenTablesJob.Interval).RepeatForever()
+                    .WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount))
+                .StartNow());
+        });
         return services;
     }
 

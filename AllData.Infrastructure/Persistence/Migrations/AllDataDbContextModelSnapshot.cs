@@ -1980,6 +1980,56 @@ namespace AllData.Infrastructure.Persistence.Migrations
                     b.ToTable("wall_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("AllData.Domain.Quality.JobTable", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Access")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("access");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("created_by");
+
+                    b.Property<Guid>("JobId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("job_id");
+
+                    b.Property<Guid>("TableId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("table_id");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("workspace_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_job_tables");
+
+                    b.HasIndex("TableId")
+                        .HasDatabaseName("ix_job_tables_table_id");
+
+                    b.HasIndex("WorkspaceId")
+                        .HasDatabaseName("ix_job_tables_workspace_id");
+
+                    b.HasIndex("JobId", "TableId", "Access")
+                        .IsUnique()
+                        .HasDatabaseName("ix_job_tables_job_id_table_id_access");
+
+                    b.ToTable("job_tables", (string)null);
+                });
+
             modelBuilder.Entity("AllData.Domain.Quality.QualityResult", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2170,6 +2220,10 @@ namespace AllData.Infrastructure.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<Guid?>("AfterRunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("after_run_id");
+
                     b.Property<Guid?>("BatchId")
                         .HasColumnType("uuid")
                         .HasColumnName("batch_id");
@@ -2269,6 +2323,10 @@ namespace AllData.Infrastructure.Persistence.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_quality_scans");
+
+                    b.HasIndex("AfterRunId")
+                        .HasDatabaseName("ix_quality_scans_after_run_id")
+                        .HasFilter("after_run_id IS NOT NULL");
 
                     b.HasIndex("BatchId")
                         .HasDatabaseName("ix_quality_scans_batch_id");
@@ -3499,6 +3557,30 @@ namespace AllData.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_wall_tokens_workspaces_workspace_id");
+                });
+
+            modelBuilder.Entity("AllData.Domain.Quality.JobTable", b =>
+                {
+                    b.HasOne("AllData.Domain.Jobs.Job", null)
+                        .WithMany()
+                        .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_job_tables_jobs_job_id");
+
+                    b.HasOne("AllData.Domain.Catalog.CatalogTable", null)
+                        .WithMany()
+                        .HasForeignKey("TableId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_job_tables_catalog_tables_table_id");
+
+                    b.HasOne("AllData.Domain.Identity.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_job_tables_workspaces_workspace_id");
                 });
 
             modelBuilder.Entity("AllData.Domain.Quality.QualityResult", b =>

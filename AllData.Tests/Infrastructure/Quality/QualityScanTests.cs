@@ -2,6 +2,8 @@ using AllData.Domain.Alerts;
 using AllData.Domain.Catalog;
 using AllData.Domain.Common;
 using AllData.Domain.Identity;
+using AllData.Domain.Operations;
+using AllData.Domain.Jobs;
 using AllData.Domain.Quality;
 using AllData.Infrastructure.Alerts;
 using AllData.Infrastructure.Catalog;
@@ -268,6 +270,67 @@ public sealed class QualityScanTests(DatabaseFixture fixture) : IClassFixture<Da
         var alert = Assert.Single(firing);
         Assert.Equal((anyFailure, AlertState.Firing, $"table:{_tables["customers"]}"), (alert.RuleId, alert.State, alert.SubjectKey));
         Assert.Contains("quality rule(s) failed", alert.Reason);
+    }
+
+    [Fact]
+    public async Task A_job_reading_a_table_with_a_failing_blocking_rule_waits_until_an_override_and_a_job_writing_one_triggers_a_scan_per_run()
+    {
+        Guid ruleId;
+        await using (var db = fixture.CreateContext(_workspace))
+        {
+            ruleId = await db.Set<QualityRule>().Where(r => r.TableId == _tables["customers"] && r.Name == "E-mail unique").Select(r => r.Id).SingleAsync();
+        }
+
+        var input = await _host.With<QualityRuleService, QualityRuleInput>(s => s.GetForEditAsync(ruleId));
+        await _host.With<QualityRuleService, QualityRuleRow>(s => s.UpdateAsync(ruleId, input with { IsBlocking = true }));
+        Guid jobId;
+        await using (var db = fixture.CreateContext(_workspace))
+        {
+            var job = new Job(_workspace, "load_report", null, JobType.DatabaseSql, "ann", DateTimeOffset.UtcNow);
+            db.Add(job);
+            await db.SaveChangesAsync();
+            jobId = job.Id;
+        }
+
+        await _host.With<JobTableService, Guid>(s => s.AddAsync(jobId, _tables["customers"], JobTableAccess.Reads));
+        await _host.With<JobTableService, Guid>(s => s.AddAsync(jobId, _tables["orders"], JobTableAccess.Writes));
+        await Assert.ThrowsAsync<DomainException>(() => _host.With<JobTableService, Guid>(s => s.AddAsync(jobId, _tables["orders"], JobTableAccess.Writes)));
+        var gate = _host.Services.GetServices<AllData.Infrastructure.Scheduling.IRunGate>().OfType<QualityRunGate>().Single();
+        var request = new AllData.Infrastructure.Scheduling.RunGateRequest(_workspace, Guid.NewGuid(), jobId, DateTimeOffset.UtcNow, "UTC");
+        Assert.Equal(AllData.Infrastructure.Scheduling.GateVerdict.Open, (await gate.CheckAsync(request, default)).Verdict);
+
+        await ScanAsync("customers");
+        var held = await gate.CheckAsync(request, default);
+        Assert.Equal(AllData.Infrastructure.Scheduling.GateVerdict.Wait, held.Verdict);
+        Assert.Contains("'shop.customers' fails 'E-mail unique'", held.Reason);
+        var listed = await _host.With<JobTableService, IReadOnlyList<JobTableRow>>(s => s.ListAsync(jobId));
+        Assert.True(listed.Single(r => r.Access == JobTableAccess.Reads).Gate.IsBlocked);
+
+        await _host.With<QualityGate, QualityGateState>(g => g.OverrideAsync(_tables["customers"], "known duplicates, fixed upstream tomorrow"));
+        Assert.Equal(AllData.Infrastructure.Scheduling.GateVerdict.Open, (await gate.CheckAsync(request, default)).Verdict);
+
+        // A successful run of the job scans the table it writes, once.
+        Guid runId;
+        await using (var db = fixture.CreateContext(_workspace))
+        {
+            var at = DateTimeOffset.UtcNow;
+            var run = new JobRun(_workspace, jobId, null, RunTrigger.Manual, "ann", RunEngine.DatabaseSql, at);
+            run.MarkSubmitting(at);
+            run.MarkRunning(at);
+            run.MarkFinished(at);
+            db.Add(run);
+            await db.SaveChangesAsync();
+            runId = run.Id;
+        }
+
+        var scans = _host.Services.GetRequiredService<ScanWrittenTablesJob>();
+        Assert.Equal(1, await scans.ScanAsync());
+        Assert.Equal(0, await scans.ScanAsync());
+        await using (var db = fixture.CreateContext(_workspace))
+        {
+            var after = await db.Set<QualityScan>().SingleAsync(s => s.AfterRunId == runId);
+            Assert.Equal((_tables["orders"], QualityScanTrigger.AfterRun, QualityScanStatus.Succeeded), (after.TableId, after.Trigger, after.Status));
+        }
     }
 }
 
