@@ -50,6 +50,7 @@ public static class AlertsSetup
         services.AddSingleton<AlertEvaluator>();
         services.AddSingleton<AlertDispatcher>();
         services.AddScopedInternal<AlertService>();
+        services.AddSingletonInternal<AlertBoard>();
         services.AddTransient<EvaluateAlertsJob>();
         services.AddTransient<DeliverAlertsJob>();
         services.TryAddSingleton(TimeProvider.System);

@@ -63,6 +63,11 @@ public sealed class JobTableService
     {
         var (db, _) = await appDb.ForWorkspaceAsync(ct);
         await using var _db = db;
+        if (!await db.Set<Job>().AnyAsync(j => j.Id == jobId, ct))
+        {
+            throw new NotFoundException("That job does not exist.");
+        }
+
         var rows = await (from jt in db.Set<JobTable>().AsNoTracking()
                           join t in db.Set<CatalogTable>().AsNoTracking() on jt.TableId equals t.Id
                           join s in db.Set<DataSource>().AsNoTracking() on t.DataSourceId equals s.Id
@@ -119,7 +124,10 @@ public sealed class JobTableService
         var (db, access) = await appDb.ForWorkspaceAsync(ct);
         await using var _db = db;
         access.Require(WorkspaceRole.Developer, "declare the tables of a job");
-        await db.Set<JobTable>().Where(t => t.Id == id).ExecuteDeleteAsync(ct);
+        if (await db.Set<JobTable>().Where(t => t.Id == id).ExecuteDeleteAsync(ct) == 0)
+        {
+            throw new NotFoundException("That table is not declared for the job (any more).");
+        }
     }
 
     private static string LikeEscape(string text) => text.Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal)

@@ -153,6 +153,11 @@ public sealed class DependencyService
     {
         var (db, _) = await appDb.ForWorkspaceAsync(ct);
         await using var _db = db;
+        if (jobId is { } id && !await db.Set<Job>().AnyAsync(j => j.Id == id, ct))
+        {
+            throw new NotFoundException("That job does not exist.");
+        }
+
         return await (from d in db.Set<JobDependency>().AsNoTracking()
                       join j in db.Set<Job>().AsNoTracking() on d.JobId equals j.Id
                       join u in db.Set<Job>().AsNoTracking() on d.UpstreamJobId equals u.Id
@@ -205,7 +210,10 @@ public sealed class DependencyService
         var (db, access) = await appDb.ForWorkspaceAsync(ct);
         await using var _db = db;
         access.Require(WorkspaceRole.Developer, "edit job dependencies");
-        await db.Set<JobDependency>().Where(d => d.Id == id).ExecuteDeleteAsync(ct);
+        if (await db.Set<JobDependency>().Where(d => d.Id == id).ExecuteDeleteAsync(ct) == 0)
+        {
+            throw new NotFoundException("That dependency does not exist.");
+        }
     }
 
     /// <summary>

@@ -57,6 +57,11 @@ public sealed class AlertFlowTests(AppFixture app)
         await history.ClickAsync();
         await Expect(page.GetByTestId("delivery-log")).ToContainTextAsync("200");
         await AppFixture.ScreenshotAsync(page, "alerts-history");
+
+        // The wall shows what is firing.
+        await page.GotoAsync("/wall");
+        await Expect(page.GetByTestId("wall-alerts").GetByTestId("wall-alert-item").Filter(new() { HasText = jobName })).ToContainTextAsync(rule);
+        await AppFixture.ScreenshotAsync(page, "wall-alerts");
     }
 
     private async Task FailARunAsync(string jobName)

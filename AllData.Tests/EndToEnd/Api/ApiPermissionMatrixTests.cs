@@ -89,6 +89,27 @@ public sealed class ApiPermissionMatrixTests(ApiHost host, ITestOutputHelper out
             return new HttpRequestMessage(HttpMethod.Post, $"/api/v1/backfills/{id}/{action}");
         }
 
+        // A fresh job per request, so that each caller's edge or table is new.
+        async Task<Guid> FreshJob()
+        {
+            using var admin = host.Client("Admin");
+            var created = await admin.PostAsJsonAsync("/api/v1/jobs", new { name = Unique("w_"), type = "DatabaseSql" });
+            Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+            return (await created.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetGuid();
+        }
+
+        async Task<HttpRequestMessage> AddToFreshJob(string what, Func<object> body) =>
+            new(HttpMethod.Post, $"/api/v1/jobs/{await FreshJob()}/{what}") { Content = JsonContent.Create(body()) };
+
+        async Task<HttpRequestMessage> RemoveFresh(string what, object body, string deletePath)
+        {
+            using var admin = host.Client("Admin");
+            var created = await admin.PostAsJsonAsync($"/api/v1/jobs/{await FreshJob()}/{what}", body);
+            Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+            var id = (await created.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>())[0].GetProperty("id").GetGuid();
+            return new HttpRequestMessage(HttpMethod.Delete, string.Format(System.Globalization.CultureInfo.InvariantCulture, deletePath, id));
+        }
+
         return new Dictionary<string, Rule>
         {
             ["ListJobs"] = new(() => Get("/api/v1/jobs"), HttpStatusCode.OK),
@@ -126,6 +147,13 @@ public sealed class ApiPermissionMatrixTests(ApiHost host, ITestOutputHelper out
             ["RunScheduleNow"] = new(() => Post($"/api/v1/schedules/{host.ScheduleId}/runs", new { logicalTime = new DateTimeOffset(2026, 1, 2, 2, 0, 0, TimeSpan.Zero).AddMinutes(Interlocked.Increment(ref _slot)) }),
                 HttpStatusCode.Accepted),
             ["GetScheduleLedger"] = new(() => Get($"/api/v1/schedules/{host.ScheduleId}/slots"), HttpStatusCode.OK),
+            ["ListJobDependencies"] = new(() => Get($"/api/v1/jobs/{job}/dependencies"), HttpStatusCode.OK),
+            ["AddJobDependency"] = new(() => AddToFreshJob("dependencies", () => new { upstreamJobId = job }), HttpStatusCode.Created),
+            ["RemoveJobDependency"] = new(() => RemoveFresh("dependencies", new { upstreamJobId = job }, "/api/v1/dependencies/{0}"), HttpStatusCode.NoContent),
+            ["GetDependencyGraph"] = new(() => Get("/api/v1/dependencies/graph?date=2026-12-01"), HttpStatusCode.OK),
+            ["ListJobTables"] = new(() => Get($"/api/v1/jobs/{job}/tables"), HttpStatusCode.OK),
+            ["AddJobTable"] = new(() => AddToFreshJob("tables", () => new { tableId = host.TableId, access = "Reads" }), HttpStatusCode.Created),
+            ["RemoveJobTable"] = new(() => RemoveFresh("tables", new { tableId = host.TableId, access = "Writes" }, "/api/v1/job-tables/{0}"), HttpStatusCode.NoContent),
             ["PreviewBackfill"] = new(() => Post($"/api/v1/schedules/{host.ScheduleId}/backfills/preview", NewBackfill()), HttpStatusCode.OK),
             ["CreateBackfill"] = new(() => Post($"/api/v1/schedules/{host.ScheduleId}/backfills", NewBackfill()), HttpStatusCode.Created),
             ["ListBackfills"] = new(() => Get($"/api/v1/schedules/{host.ScheduleId}/backfills"), HttpStatusCode.OK),

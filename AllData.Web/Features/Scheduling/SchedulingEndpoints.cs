@@ -1,5 +1,6 @@
 using AllData.Domain.Identity;
 using AllData.Domain.Scheduling;
+using AllData.Infrastructure.Quality;
 using AllData.Infrastructure.Scheduling;
 using AllData.Web.Api;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -24,6 +25,12 @@ public sealed record ScheduleView(
 
 /// <summary>Runs the schedule's job now, as a slot of its ledger for <see cref="LogicalTime"/> (default: now, to the second).</summary>
 public sealed record RunScheduleNowBody(DateTimeOffset? LogicalTime);
+
+/// <summary>A workflow edge: the job runs after <see cref="UpstreamJobId"/> of the same (or the previous) data date.</summary>
+public sealed record AddDependencyBody(Guid UpstreamJobId, DependencyDate Date = DependencyDate.SameDate, UpstreamFailurePolicy OnFailure = UpstreamFailurePolicy.Wait);
+
+/// <summary>A catalog table the job reads or writes.</summary>
+public sealed record AddJobTableBody(Guid TableId, AllData.Domain.Quality.JobTableAccess Access);
 
 /// <summary>Schedules: Viewers read, Developers create, change and delete, Operators pause, resume, run now and backfill.</summary>
 public static class SchedulingEndpoints
@@ -75,6 +82,28 @@ public static class SchedulingEndpoints
             .WithName("ListBackfills").WithSummary("The schedule's backfills, newest first, with their progress.")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
+        var workflows = api.MapGroup("").WithTags("Workflows");
+        workflows.MapGet("/jobs/{jobId:guid}/dependencies", DependenciesAsync).Permits(ApiScopes.Read)
+            .WithName("ListJobDependencies").WithSummary("The job's upstream and downstream dependencies.");
+        workflows.MapPost("/jobs/{jobId:guid}/dependencies", AddDependencyAsync).Permits(ApiScopes.Write)
+            .WithName("AddJobDependency")
+            .WithSummary("The job's scheduled slots start only after the upstream succeeded for the same (or the previous) data date (Developer). " +
+                         "An edge that would close a cycle answers 400 naming the cycle.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        workflows.MapDelete("/dependencies/{dependencyId:guid}", RemoveDependencyAsync).Permits(ApiScopes.Write)
+            .WithName("RemoveJobDependency").WithSummary("Removes a dependency (Developer).");
+        workflows.MapGet("/dependencies/graph", GraphAsync).Permits(ApiScopes.Read)
+            .WithName("GetDependencyGraph")
+            .WithSummary("The workspace's dependency graph in columns, each job with its state for 'date' (yyyy-MM-dd, default today, UTC).");
+        workflows.MapGet("/jobs/{jobId:guid}/tables", JobTablesAsync).Permits(ApiScopes.Read)
+            .WithName("ListJobTables").WithSummary("The catalog tables the job reads (with their quality gate) and writes.");
+        workflows.MapPost("/jobs/{jobId:guid}/tables", AddJobTableAsync).Permits(ApiScopes.Write)
+            .WithName("AddJobTable")
+            .WithSummary("Declares a table the job reads (its slots wait while a blocking quality rule fails) or writes (scanned after each successful run) (Developer).")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        workflows.MapDelete("/job-tables/{jobTableId:guid}", RemoveJobTableAsync).Permits(ApiScopes.Write)
+            .WithName("RemoveJobTable").WithSummary("Removes a declared table of a job (Developer).");
+
         var backfills = api.MapGroup("/backfills").WithTags("Schedules");
         backfills.MapGet("/{backfillId:guid}", GetBackfillAsync).Permits(ApiScopes.Read)
             .WithName("GetBackfill").WithSummary("One backfill with its progress: items pending, active, succeeded, failed, skipped and canceled.")
@@ -92,6 +121,40 @@ public static class SchedulingEndpoints
             .WithName("CancelBackfill").WithSummary("Cancels a backfill (Operator): slots not started are canceled, waiting ones skipped, running runs stopped.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         return api;
+    }
+
+    private static async Task<Ok<IReadOnlyList<DependencyRow>>> DependenciesAsync(Guid jobId, DependencyService dependencies, CancellationToken ct) =>
+        TypedResults.Ok(await dependencies.ListAsync(jobId, ct));
+
+    private static async Task<Created<IReadOnlyList<DependencyRow>>> AddDependencyAsync(Guid jobId, AddDependencyBody request, DependencyService dependencies,
+        CancellationToken ct)
+    {
+        var id = await dependencies.AddAsync(jobId, request.UpstreamJobId, request.Date, request.OnFailure, ct);
+        return TypedResults.Created($"{ApiSetup.Prefix}/dependencies/{id}", await dependencies.ListAsync(jobId, ct));
+    }
+
+    private static async Task<NoContent> RemoveDependencyAsync(Guid dependencyId, DependencyService dependencies, CancellationToken ct)
+    {
+        await dependencies.RemoveAsync(dependencyId, ct);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Ok<WorkflowGraph>> GraphAsync(DateOnly? date, DependencyService dependencies, TimeProvider clock, CancellationToken ct) =>
+        TypedResults.Ok(await dependencies.GraphAsync(date ?? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), ct));
+
+    private static async Task<Ok<IReadOnlyList<JobTableRow>>> JobTablesAsync(Guid jobId, JobTableService tables, CancellationToken ct) =>
+        TypedResults.Ok(await tables.ListAsync(jobId, ct));
+
+    private static async Task<Created<IReadOnlyList<JobTableRow>>> AddJobTableAsync(Guid jobId, AddJobTableBody request, JobTableService tables, CancellationToken ct)
+    {
+        var id = await tables.AddAsync(jobId, request.TableId, request.Access, ct);
+        return TypedResults.Created($"{ApiSetup.Prefix}/job-tables/{id}", await tables.ListAsync(jobId, ct));
+    }
+
+    private static async Task<NoContent> RemoveJobTableAsync(Guid jobTableId, JobTableService tables, CancellationToken ct)
+    {
+        await tables.RemoveAsync(jobTableId, ct);
+        return TypedResults.NoContent();
     }
 
     private static async Task<Ok<BackfillPreview>> PreviewBackfillAsync(Guid scheduleId, BackfillRequest request, BackfillService backfills, CancellationToken ct) =>
