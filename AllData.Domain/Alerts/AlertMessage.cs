@@ -4,7 +4,8 @@ using System.Text;
 namespace AllData.Domain.Alerts;
 
 /// <summary>One subject in a message: what it is, why, when, and the page to open.</summary>
-public sealed record AlertMessageItem(string RuleName, AlertNotificationKind Kind, string SubjectName, string Reason, DateTimeOffset At, string? Link);
+public sealed record AlertMessageItem(string RuleName, AlertNotificationKind Kind, string SubjectName, string Reason, DateTimeOffset At, string? Link,
+    string? AckLink = null);
 
 /// <summary>
 /// What one send carries: one notification, a group (one rule, several subjects within the grouping window),
@@ -74,6 +75,11 @@ public static class AlertTemplates
             if (item.Link is { } link)
             {
                 lines.Append(' ').Append(link);
+            }
+
+            if (item.AckLink is { } ack)
+            {
+                lines.Append(zh ? " · 确认：" : " · acknowledge: ").Append(ack);
             }
 
             lines.Append('\n');

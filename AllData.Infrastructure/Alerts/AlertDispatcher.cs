@@ -18,9 +18,15 @@ internal sealed class AlertChannelSecretStore(Secrets secrets)
 }
 
 /// <summary>Renders messages in the workspace's language with the channel's templates, and the links back to AllData.</summary>
-internal sealed class AlertRendering(IOptions<AlertOptions> options)
+internal sealed class AlertRendering(IOptions<AlertOptions> options, AlertAckLinks acks)
 {
     public string? RunLink(Guid? runId) => runId is { } id && Base is { } b ? $"{b}/operations/runs/{id}" : null;
+
+    /// <summary>The signed link that acknowledges a firing alert (stops its reminders).</summary>
+    public string? AckLink(Guid alertId, AlertNotificationKind kind) =>
+        kind is AlertNotificationKind.Firing or AlertNotificationKind.Reminder && Base is { } b
+            ? $"{b}/alerts/ack?token={Uri.EscapeDataString(acks.TokenFor(alertId))}"
+            : null;
 
     public string? AlertsLink() => Base is { } b ? $"{b}/alerts" : null;
 
@@ -127,7 +133,8 @@ internal sealed class AlertDispatcher(
             foreach (var (notes, digest) in messages)
             {
                 var items = notes.Select(n => events[n.EventId]).Select(e => new AlertMessageItem(
-                    ruleNames.GetValueOrDefault(e.RuleId, "?"), e.Kind, e.SubjectName, e.Reason, e.At, rendering.RunLink(e.RunId))).ToList();
+                    ruleNames.GetValueOrDefault(e.RuleId, "?"), e.Kind, e.SubjectName, e.Reason, e.At, rendering.RunLink(e.RunId),
+                    rendering.AckLink(e.InstanceId, e.Kind))).ToList();
                 var message = new AlertMessage(Guid.CreateVersion7(now), items, digest, now);
                 var result = await senders.SendAsync(new AlertSendRequest(channel, channelSecrets, message, AlertRendering.Render(channel, message, language)), ct);
                 var at = clock.GetUtcNow();

@@ -117,6 +117,7 @@ internal sealed class WebhookSender(IHttpClientFactory http, TimeProvider clock)
                 reason = i.Reason,
                 at = i.At,
                 link = i.Link,
+                acknowledgeLink = i.AckLink,
             }),
         };
         var body = JsonSerializer.Serialize(payload);

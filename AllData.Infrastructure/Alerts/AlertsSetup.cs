@@ -51,6 +51,7 @@ public static class AlertsSetup
         services.AddSingleton<AlertDispatcher>();
         services.AddScopedInternal<AlertService>();
         services.AddSingletonInternal<AlertBoard>();
+        services.AddSingletonInternal<AlertAckLinks>();
         services.AddTransient<EvaluateAlertsJob>();
         services.AddTransient<DeliverAlertsJob>();
         services.TryAddSingleton(TimeProvider.System);

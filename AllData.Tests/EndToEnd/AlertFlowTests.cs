@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using AllData.Domain.Jobs;
 using AllData.Domain.Operations;
 using AllData.Tests.EndToEnd.Pages;
@@ -62,6 +63,24 @@ public sealed class AlertFlowTests(AppFixture app)
         await page.GotoAsync("/wall");
         await Expect(page.GetByTestId("wall-alerts").GetByTestId("wall-alert-item").Filter(new() { HasText = jobName })).ToContainTextAsync(rule);
         await AppFixture.ScreenshotAsync(page, "wall-alerts");
+
+        // The message's signed link: opening it acknowledges nothing; the button does, without signing in.
+        Guid alertId;
+        await using (var db = app.Database.CreateContext())
+        {
+            alertId = await db.Set<AllData.Domain.Alerts.AlertInstance>().IgnoreQueryFilters().Where(i => i.SubjectName == jobName).Select(i => i.Id).SingleAsync();
+        }
+
+        var token = app.Services.GetRequiredService<AllData.Infrastructure.Alerts.AlertAckLinks>().TokenFor(alertId);
+        var outsider = await app.NewPageAsync();
+        await outsider.GotoAsync("/alerts/ack?token=" + Uri.EscapeDataString(token[..^2] + "xx"));
+        await Expect(outsider.GetByTestId("ack-invalid")).ToBeVisibleAsync();
+        await outsider.GotoAsync("/alerts/ack?token=" + Uri.EscapeDataString(token));
+        await Expect(outsider.GetByTestId("ack-alert")).ToContainTextAsync(jobName);
+        await outsider.GetByTestId("ack-by").FillAsync("Dana on call");
+        await AppFixture.ScreenshotAsync(outsider, "alerts-ack-link");
+        await outsider.GetByTestId("ack-submit").ClickAsync();
+        await Expect(outsider.GetByTestId("ack-done")).ToContainTextAsync("Dana on call (link)");
     }
 
     private async Task FailARunAsync(string jobName)

@@ -3,6 +3,7 @@ using System.Text.Json;
 using AllData.Domain.Alerts;
 using AllData.Infrastructure.Alerts;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using netDumbster.smtp;
 
 namespace AllData.Tests.Infrastructure.Alerts;
@@ -74,6 +75,15 @@ public sealed class AlertDeliveryTests : IAsyncLifetime
         {
             Assert.Equal("firing", doc.RootElement.GetProperty("state").GetString());
             Assert.Equal("division by zero", doc.RootElement.GetProperty("alerts")[0].GetProperty("reason").GetString());
+            // The firing message carries the signed acknowledge link, which names this alert.
+            var ack = doc.RootElement.GetProperty("alerts")[0].GetProperty("acknowledgeLink").GetString()!;
+            Assert.StartsWith("http://alldata.test/alerts/ack?token=", ack, StringComparison.Ordinal);
+            Assert.Contains("acknowledge: http://alldata.test/alerts/ack?token=", _smtp.ReceivedEmail[0].MessageParts[0].BodyData, StringComparison.Ordinal);
+            var links = _host.First.GetRequiredService<AlertAckLinks>();
+            await using var db = _host.Database.CreateContext(_host.WorkspaceId);
+            var alertId = await db.Set<AlertInstance>().Select(i => i.Id).SingleAsync();
+            Assert.Equal(alertId, links.Read(Uri.UnescapeDataString(ack[(ack.IndexOf('=') + 1)..])));
+            Assert.Null(links.Read("not-a-token"));
         }
 
         _host.Clock.Advance(TimeSpan.FromMinutes(1));
