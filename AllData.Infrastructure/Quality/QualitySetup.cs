@@ -21,8 +21,11 @@ public static class QualitySetup
         services.AddScopedInternal<JobTableService>();
         services.AddSingleton<Scheduling.IRunGate, QualityRunGate>();
         services.AddSingleton<ScanWrittenTablesJob>();
+        services.AddScopedInternal<QualityScanScheduleService>();
+        services.AddSingleton<ScheduledQualityScanJob>();
         services.AddQuartz(q =>
         {
+            q.AddJob<ScheduledQualityScanJob>(j => j.WithIdentity(ScheduledQualityScanJob.Key).StoreDurably().DisallowConcurrentExecution());
             q.AddJob<ScanWrittenTablesJob>(j => j.WithIdentity(ScanWrittenTablesJob.Key).StoreDurably().DisallowConcurrentExecution());
             q.AddTrigger(t => t.WithIdentity(ScanWrittenTablesJob.TriggerKey).ForJob(ScanWrittenTablesJob.Key)
                 .WithSimpleSchedule(x => x.WithInterval(ScanWrittenTablesJob.Interval).RepeatForever()

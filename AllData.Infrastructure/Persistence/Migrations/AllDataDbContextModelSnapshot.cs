@@ -2343,6 +2343,59 @@ namespace AllData.Infrastructure.Persistence.Migrations
                     b.ToTable("quality_scans", (string)null);
                 });
 
+            modelBuilder.Entity("AllData.Domain.Quality.QualityScanSchedule", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Cron")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("cron");
+
+                    b.Property<Guid>("TableId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("table_id");
+
+                    b.Property<string>("TimeZoneId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("time_zone_id");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("workspace_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_quality_scan_schedules");
+
+                    b.HasIndex("TableId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_quality_scan_schedules_table_id");
+
+                    b.HasIndex("WorkspaceId")
+                        .HasDatabaseName("ix_quality_scan_schedules_workspace_id");
+
+                    b.ToTable("quality_scan_schedules", (string)null);
+                });
+
             modelBuilder.Entity("AllData.Domain.Scheduling.Backfill", b =>
                 {
                     b.Property<Guid>("Id")
@@ -3632,6 +3685,23 @@ namespace AllData.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_quality_scans_catalog_tables_table_id");
+                });
+
+            modelBuilder.Entity("AllData.Domain.Quality.QualityScanSchedule", b =>
+                {
+                    b.HasOne("AllData.Domain.Catalog.CatalogTable", null)
+                        .WithMany()
+                        .HasForeignKey("TableId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_quality_scan_schedules_catalog_tables_table_id");
+
+                    b.HasOne("AllData.Domain.Identity.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_quality_scan_schedules_workspaces_workspace_id");
                 });
 
             modelBuilder.Entity("AllData.Domain.Scheduling.Backfill", b =>

@@ -332,6 +332,33 @@ public sealed class QualityScanTests(DatabaseFixture fixture) : IClassFixture<Da
             Assert.Equal((_tables["orders"], QualityScanTrigger.AfterRun, QualityScanStatus.Succeeded), (after.TableId, after.Trigger, after.Status));
         }
     }
+
+    [Fact]
+    public async Task A_scan_schedule_is_a_clustered_cron_trigger_and_its_fire_scans_the_table()
+    {
+        var bad = await Assert.ThrowsAsync<AllData.Infrastructure.Scheduling.ScheduleInputException>(() =>
+            _host.With<QualityScanScheduleService, QualityScanScheduleRow>(s => s.SetAsync(_tables["orders"], "0 0 25 * * ?", "UTC")));
+        Assert.Equal("cron", bad.Problems[0].Field);
+
+        var row = await _host.With<QualityScanScheduleService, QualityScanScheduleRow>(s => s.SetAsync(_tables["orders"], "0 30 3 * * ?", "Asia/Shanghai"));
+        Assert.Equal(3, row.NextFires.Count);
+        Assert.All(row.NextFires, f => Assert.Equal(new TimeSpan(19, 30, 0), f.UtcDateTime.TimeOfDay));
+        var scheduler = await _host.Services.GetRequiredService<Quartz.ISchedulerFactory>().GetScheduler();
+        var trigger = await scheduler.GetTrigger(ScheduledQualityScanJob.TriggerKeyOf(row.Id));
+        Assert.NotNull(trigger);
+        Assert.Equal(row.NextFires[0], trigger.NextFireTimeUtc);
+
+        Assert.True(await _host.Services.GetRequiredService<ScheduledQualityScanJob>().ScanAsync(row.Id));
+        await using (var db = fixture.CreateContext(_workspace))
+        {
+            var scan = await db.Set<QualityScan>().Where(s => s.TableId == _tables["orders"]).OrderByDescending(s => s.StartedAt).FirstAsync();
+            Assert.Equal((QualityScanTrigger.Schedule, QualityScanStatus.Succeeded), (scan.Trigger, scan.Status));
+        }
+
+        await _host.With<QualityScanScheduleService>(s => s.RemoveAsync(_tables["orders"]));
+        Assert.Null(await scheduler.GetTrigger(ScheduledQualityScanJob.TriggerKeyOf(row.Id)));
+        Assert.False(await _host.Services.GetRequiredService<ScheduledQualityScanJob>().ScanAsync(row.Id));
+    }
 }
 
 /// <summary>The executor against a small source with a secret-looking column.</summary>

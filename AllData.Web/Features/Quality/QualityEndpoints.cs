@@ -42,7 +42,30 @@ public static class QualityEndpoints
         quality.MapGet("/scans/{scanId:guid}", GetScanAsync).Permits(ApiScopes.Read)
             .WithName("GetQualityScan").WithSummary("One scan with the result of each rule (metric, threshold, outcome, samples of failing rows).")
             .ProducesProblem(StatusCodes.Status404NotFound);
+        quality.MapGet("/tables/{tableId:guid}/scan-schedule", GetScanScheduleAsync).Permits(ApiScopes.Read)
+            .WithName("GetScanSchedule").WithSummary("The table's scan schedule (cron in words, next fires), or 404 when it has none.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        quality.MapPut("/tables/{tableId:guid}/scan-schedule", SetScanScheduleAsync).Permits(ApiScopes.Write)
+            .WithName("SetScanSchedule")
+            .WithSummary("Scans the table on a Quartz cron in a time zone (Developer): {\"cron\":\"0 0 3 * * ?\",\"timeZoneId\":\"UTC\"}. A bad cron answers 400 under 'cron'.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        quality.MapDelete("/tables/{tableId:guid}/scan-schedule", RemoveScanScheduleAsync).Permits(ApiScopes.Write)
+            .WithName("RemoveScanSchedule").WithSummary("Stops the table's scheduled scans (Developer).")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
+    }
+
+    private static async Task<Ok<QualityScanScheduleRow>> GetScanScheduleAsync(Guid tableId, QualityScanScheduleService schedules, CancellationToken ct) =>
+        TypedResults.Ok(await schedules.GetAsync(tableId, ct) ?? throw new AllData.Domain.Common.NotFoundException("The table has no scan schedule."));
+
+    private static async Task<Ok<QualityScanScheduleRow>> SetScanScheduleAsync(Guid tableId, ScanScheduleBody request, QualityScanScheduleService schedules,
+        CancellationToken ct) =>
+        TypedResults.Ok(await schedules.SetAsync(tableId, request.Cron, request.TimeZoneId ?? "UTC", ct));
+
+    private static async Task<NoContent> RemoveScanScheduleAsync(Guid tableId, QualityScanScheduleService schedules, CancellationToken ct)
+    {
+        await schedules.RemoveAsync(tableId, ct);
+        return TypedResults.NoContent();
     }
 
     private static async Task<Ok<QualityOverview>> OverviewAsync(QualityQueries queries, int? days, CancellationToken ct) =>
@@ -122,3 +145,6 @@ public static class QualityEndpoints
     private static async Task<Ok<QualityScanDetails>> GetScanAsync(Guid scanId, QualityQueries queries, CancellationToken ct) =>
         TypedResults.Ok(await queries.GetScanAsync(scanId, ct));
 }
+
+/// <summary>A table's scan schedule: a Quartz cron (with seconds) in a time zone (default UTC).</summary>
+public sealed record ScanScheduleBody(string Cron, string? TimeZoneId);
