@@ -34,7 +34,7 @@ internal sealed class ClusterHealthMonitor(
             {
                 if (await held.TryAcquireAsync(stoppingToken))
                 {
-                    await ProbeAllAsync(stoppingToken);
+                    await StartProbesAsync(stoppingToken);
                 }
             }
             catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
@@ -45,32 +45,85 @@ internal sealed class ClusterHealthMonitor(
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    /// <summary>One round: every cluster of every workspace, probed in parallel.</summary>
-    public async Task ProbeAllAsync(CancellationToken ct)
+    /// <summary>At most this many probes are in flight at once.</summary>
+    public const int MaxProbes = 16;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, Task> _inFlight = new();
+
+    /// <summary>
+    /// One tick: starts a probe of every cluster whose previous probe has ended, and returns at once. A cluster that
+    /// hangs until its timeout holds only its own probe: the others are probed every tick meanwhile (a round that
+    /// waited for the slowest cluster let one hung cluster delay the health of all).
+    /// </summary>
+    /// <returns>How many probes it started.</returns>
+    public async Task<int> StartProbesAsync(CancellationToken ct)
     {
-        List<FlinkCluster> clusters;
-        await using (var db = await factory.CreateDbContextAsync(ct))
+        var started = 0;
+        foreach (var cluster in await ClustersAsync(ct))
         {
-            clusters = await db.Set<FlinkCluster>().IgnoreQueryFilters().AsNoTracking().ToListAsync(ct);
+            if (_inFlight.Count >= MaxProbes || _inFlight.ContainsKey(cluster.Id))
+            {
+                continue;
+            }
+
+            var probe = new TaskCompletionSource();
+            if (!_inFlight.TryAdd(cluster.Id, probe.Task))
+            {
+                continue;
+            }
+
+            started++;
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    await ProbeAsync(cluster, ct);
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+                {
+                    logger.LogWarning(e, "Probing Flink cluster {ClusterId} failed", cluster.Id);
+                }
+                finally
+                {
+                    _inFlight.TryRemove(cluster.Id, out _);
+                    probe.TrySetResult();
+                }
+            }, CancellationToken.None);
         }
 
-        await Parallel.ForEachAsync(clusters, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct }, async (cluster, token) =>
+        return started;
+    }
+
+    /// <summary>Whether a probe of the cluster is still running.</summary>
+    public bool IsProbing(Guid clusterId) => _inFlight.ContainsKey(clusterId);
+
+    /// <summary>One round: every cluster of every workspace, probed in parallel, returning when all have answered.</summary>
+    public async Task ProbeAllAsync(CancellationToken ct) =>
+        await Parallel.ForEachAsync(await ClustersAsync(ct), new ParallelOptions { MaxDegreeOfParallelism = MaxProbes, CancellationToken = ct },
+            async (cluster, token) => await ProbeAsync(cluster, token));
+
+    private async Task<List<FlinkCluster>> ClustersAsync(CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        return await db.Set<FlinkCluster>().IgnoreQueryFilters().AsNoTracking().ToListAsync(ct);
+    }
+
+    private async Task ProbeAsync(FlinkCluster cluster, CancellationToken token)
+    {
+        var health = await connections.JobManager(cluster).ProbeAsync(token);
+        await using var db = await factory.CreateDbContextAsync(token);
+        var stored = await db.Set<FlinkCluster>().IgnoreQueryFilters().FirstOrDefaultAsync(c => c.Id == cluster.Id, token);
+        if (stored is null)
         {
-            var health = await connections.JobManager(cluster).ProbeAsync(token);
-            await using var db = await factory.CreateDbContextAsync(token);
-            var stored = await db.Set<FlinkCluster>().IgnoreQueryFilters().FirstOrDefaultAsync(c => c.Id == cluster.Id, token);
-            if (stored is null)
-            {
-                return;
-            }
+            return;
+        }
 
-            if (stored.RecordHealth(health))
-            {
-                logger.LogInformation("Flink cluster {ClusterId} is {Status}: {Error}", cluster.Id, health.Status, health.LastError);
-            }
+        if (stored.RecordHealth(health))
+        {
+            logger.LogInformation("Flink cluster {ClusterId} is {Status}: {Error}", cluster.Id, health.Status, health.LastError);
+        }
 
-            await db.SaveChangesAsync(token);
-            events.Publish(new ClusterHealthChanged(cluster.WorkspaceId, cluster.Id, health));
-        });
+        await db.SaveChangesAsync(token);
+        events.Publish(new ClusterHealthChanged(cluster.WorkspaceId, cluster.Id, health));
     }
 }
