@@ -226,8 +226,22 @@ public sealed class BackfillService
     {
         var (db, _) = await appDb.ForWorkspaceAsync(ct);
         await using var _db = db;
-        var backfills = await db.Set<Backfill>().AsNoTracking().Where(b => scheduleId == null || b.ScheduleId == scheduleId)
-            .OrderByDescending(b => b.CreatedAt).Take(100).ToListAsync(ct);
+        return await RowsAsync(db, db.Set<Backfill>().Where(b => scheduleId == null || b.ScheduleId == scheduleId), ct);
+    }
+
+    public async Task<BackfillRow> GetAsync(Guid id, CancellationToken ct = default)
+    {
+        var (db, _) = await appDb.ForWorkspaceAsync(ct);
+        await using var _db = db;
+        return await RowsAsync(db, db.Set<Backfill>().Where(b => b.Id == id), ct) is [var row]
+            ? row
+            : throw new NotFoundException("That backfill does not exist.");
+    }
+
+    /// <summary>The backfills <paramref name="query"/> selects (at most 100, newest first), each with its item counts per state.</summary>
+    private static async Task<IReadOnlyList<BackfillRow>> RowsAsync(AllDataDbContext db, IQueryable<Backfill> query, CancellationToken ct)
+    {
+        var backfills = await query.AsNoTracking().OrderByDescending(b => b.CreatedAt).Take(100).ToListAsync(ct);
         var ids = backfills.Select(b => b.Id).ToList();
         var counts = (await db.Set<BackfillItem>().AsNoTracking().Where(i => ids.Contains(i.BackfillId))
                 .GroupBy(i => new { i.BackfillId, i.State }).Select(g => new { g.Key.BackfillId, g.Key.State, Count = g.Count() }).ToListAsync(ct))
@@ -239,17 +253,6 @@ public sealed class BackfillService
                 Of(BackfillItemState.Pending), Of(BackfillItemState.Active), Of(BackfillItemState.Succeeded), Of(BackfillItemState.Failed),
                 Of(BackfillItemState.Skipped), Of(BackfillItemState.Canceled), b.CreatedBy, b.CreatedAt, b.EndedAt);
         })];
-    }
-
-    public async Task<BackfillRow> GetAsync(Guid id, CancellationToken ct = default)
-    {
-        var (db, _) = await appDb.ForWorkspaceAsync(ct);
-        await using (db)
-        {
-            var scheduleId = await db.Set<Backfill>().Where(b => b.Id == id).Select(b => (Guid?)b.ScheduleId).FirstOrDefaultAsync(ct)
-                             ?? throw new NotFoundException("That backfill does not exist.");
-            return (await ListAsync(scheduleId, ct)).FirstOrDefault(b => b.Id == id) ?? throw new NotFoundException("That backfill does not exist.");
-        }
     }
 
     /// <summary>A backfill's slots in run order, with their runs.</summary>

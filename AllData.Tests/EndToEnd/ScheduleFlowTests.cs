@@ -93,13 +93,7 @@ public sealed class ScheduleFlowTests(AppFixture app)
         await Expect(page.Locator(".schedule-row")).ToHaveCountAsync(1);
         await AppFixture.ScreenshotAsync(page, "studio-schedule-tab");
 
-        var zh = await app.NewPageAsync("zh-CN");
-        await zh.SetExtraHTTPHeadersAsync(new Dictionary<string, string> { ["Accept-Language"] = "zh-CN" });
-        await new LoginPage(zh).GotoAsync();
-        await new LoginPage(zh).SubmitAsync(userName, WarehouseWorld.Password);
-        await zh.WaitForURLAsync(u => !u.Contains("/account/login", StringComparison.Ordinal));
-        await zh.GotoAsync("/schedules");
-        await new ShellPage(zh).WaitInteractiveAsync();
+        var zh = await ChinesePageAsync(userName, "/schedules");
         await Expect(zh.Locator(".schedule-row", new PageLocatorOptions { HasText = jobName }).GetByTestId("schedule-row-words")).ToHaveTextAsync("每 15 分钟，每天");
         await Expect(zh.GetByText("下次触发")).ToBeVisibleAsync();
         await AppFixture.ScreenshotAsync(zh, "schedules-list-zh");
@@ -166,6 +160,14 @@ public sealed class ScheduleFlowTests(AppFixture app)
         await Expect(page.Locator($"[data-testid=graph-node][data-job='{jobName}']")).ToHaveAttributeAsync("data-state", "Waiting");
         await Expect(page.GetByTestId("graph-edge")).ToHaveCountAsync(1);
         await AppFixture.ScreenshotAsync(page, "schedules-dependency-graph");
+        var zh = await ChinesePageAsync(userName, "/schedules");
+        await zh.GetByRole(AriaRole.Tab, new() { Name = "依赖关系" }).ClickAsync();
+        await Expect(zh.Locator($"[data-testid=graph-node][data-job='{jobName}']")).ToContainTextAsync("等待中");
+        await AppFixture.ScreenshotAsync(zh, "schedules-dependency-graph-zh");
+        await zh.GotoAsync($"/schedules/{scheduleId}");
+        await new ShellPage(zh).WaitInteractiveAsync();
+        await Expect(zh.GetByTestId("job-tables-panel")).ToBeVisibleAsync();
+        await AppFixture.ScreenshotAsync(zh, "schedules-page-zh");
     }
 
     [Fact]
@@ -221,5 +223,26 @@ public sealed class ScheduleFlowTests(AppFixture app)
         await Expect(page.GetByTestId("backfill-item")).ToHaveCountAsync(4);
         await Expect(page.Locator(".ledger-row")).ToHaveCountAsync(5);
         await AppFixture.ScreenshotAsync(page, "schedules-backfill-done");
+
+        // The same page and dialog in Chinese.
+        var zh = await ChinesePageAsync(userName, $"/schedules/{scheduleId}");
+        await Expect(zh.Locator(".backfill-row").First.GetByTestId("backfill-state")).ToHaveTextAsync("已完成");
+        await AppFixture.ScreenshotAsync(zh, "schedules-backfill-done-zh");
+        await zh.Locator("[data-testid=schedule-backfill]:not([disabled])").ClickAsync();
+        await Expect(zh.GetByTestId("backfill-dialog").GetByTestId("backfill-slot")).ToHaveCountAsync(7);
+        await AppFixture.ScreenshotAsync(zh, "schedules-backfill-preview-zh");
+    }
+
+    /// <summary>A page of <paramref name="userName"/> signed in with Chinese as the browser's language, at <paramref name="path"/>.</summary>
+    private async Task<IPage> ChinesePageAsync(string userName, string path)
+    {
+        var zh = await app.NewPageAsync("zh-CN");
+        await zh.SetExtraHTTPHeadersAsync(new Dictionary<string, string> { ["Accept-Language"] = "zh-CN" });
+        await new LoginPage(zh).GotoAsync();
+        await new LoginPage(zh).SubmitAsync(userName, WarehouseWorld.Password);
+        await zh.WaitForURLAsync(u => !u.Contains("/account/login", StringComparison.Ordinal));
+        await zh.GotoAsync(path);
+        await new ShellPage(zh).WaitInteractiveAsync();
+        return zh;
     }
 }
