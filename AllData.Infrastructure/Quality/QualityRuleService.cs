@@ -141,7 +141,13 @@ public sealed class QualityRuleService
         }
     }
 
-    private async Task ValidateAgainstSourceAsync(AllDataDbContext db, QualityRule rule, CancellationToken ct)
+    private Task ValidateAgainstSourceAsync(AllDataDbContext db, QualityRule rule, CancellationToken ct) => ValidateAgainstSourceAsync(db, scanner, rule, ct);
+
+    /// <summary>
+    /// The checks of a rule against the catalog (its columns, its referenced table) and the source's parser (the compiled
+    /// queries, filter included, are planned by the database): also what an import checks each new or changed rule with.
+    /// </summary>
+    internal static async Task ValidateAgainstSourceAsync(AllDataDbContext db, QualityScanner scanner, QualityRule rule, CancellationToken ct)
     {
         if (rule.Spec.ReferenceTableId is { } refId)
         {

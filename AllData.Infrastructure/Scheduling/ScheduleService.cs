@@ -328,23 +328,34 @@ public sealed class ScheduleService
             problems.Add(new TimingProblem("calendar", "That calendar does not exist."));
         }
 
-        problems.AddRange(ScheduleTimeline.Create(input.Timing, null, DateTimeOffset.UnixEpoch).Problems);
-        try
-        {
-            Behaviour(input).Validate();
-        }
-        catch (DomainException e)
-        {
-            problems.Add(new TimingProblem(e.Message.Contains("timeout", StringComparison.OrdinalIgnoreCase) ? "timeout" : "retry", e.Message));
-        }
-
+        problems.AddRange(TimingAndPolicyProblems(input));
         if (problems.Count > 0)
         {
             throw new ScheduleInputException(problems);
         }
     }
 
-    private static ScheduleBehaviour Behaviour(ScheduleInput input)
+    /// <summary>What is wrong with the timing (cron, interval, zone, dates) and the policies, by field; also what an import checks.</summary>
+    internal static IReadOnlyList<TimingProblem> TimingAndPolicyProblems(ScheduleInput input)
+    {
+        List<TimingProblem> problems = [.. ScheduleTimeline.Create(input.Timing, null, DateTimeOffset.UnixEpoch).Problems];
+        try
+        {
+            Behaviour(input).Validate();
+        }
+        catch (ScheduleInputException e)
+        {
+            problems.AddRange(e.Problems);
+        }
+        catch (DomainException e)
+        {
+            problems.Add(new TimingProblem(e.Message.Contains("timeout", StringComparison.OrdinalIgnoreCase) ? "timeout" : "retry", e.Message));
+        }
+
+        return problems;
+    }
+
+    internal static ScheduleBehaviour Behaviour(ScheduleInput input)
     {
         try
         {

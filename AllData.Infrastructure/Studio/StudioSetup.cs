@@ -16,6 +16,7 @@ public static class StudioSetup
         services.AddScopedInternal<JobTreeService>();
         services.AddScopedInternal<JobService>();
         services.AddScopedInternal<JobVersionService>();
+        services.AddScopedInternal<AllData.Infrastructure.Jobs.JobBundleService>();
         services.AddScopedInternal<VariableService>();
         services.AddScopedInternal<RunService>();
         services.AddScopedInternal<ExplainService>();

@@ -1,4 +1,5 @@
 using AllData.Domain.Common;
+using AllData.Infrastructure.Jobs;
 using AllData.Infrastructure.Operations;
 using AllData.Infrastructure.Quality;
 using AllData.Infrastructure.Scheduling;
@@ -33,6 +34,8 @@ internal static class ApiErrors
         ScheduleInputException input => Fields(input.Problems.Select(p => (p.Field, p.Message))),
         QualityFieldException field => Fields([(field.Field ?? "rule", field.Message)]),
         ApiFieldException field => Fields([(field.Field, field.Message)]),
+        BundleRejectedException rejected => Fields(rejected.Problems.Select(p => (p.At, p.Message))),
+        BundlePlanChangedException => Problem(StatusCodes.Status409Conflict, "Conflict", e.Message),
         IdempotencyKeyReusedException => Problem(StatusCodes.Status422UnprocessableEntity, "Idempotency-Key reused", e.Message),
         DomainException => Problem(StatusCodes.Status400BadRequest, "Invalid request", e.Message),
         UnauthorizedAccessException => Problem(StatusCodes.Status403Forbidden, "Forbidden", e.Message),

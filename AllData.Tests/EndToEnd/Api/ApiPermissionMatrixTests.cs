@@ -128,6 +128,11 @@ public sealed class ApiPermissionMatrixTests(ApiHost host, ITestOutputHelper out
             ["ListJobVersions"] = new(() => Get($"/api/v1/jobs/{job}/versions"), HttpStatusCode.OK),
             ["GetJobVersion"] = new(() => Get($"/api/v1/jobs/{job}/versions/1"), HttpStatusCode.OK),
             ["DiffJob"] = new(() => Get($"/api/v1/jobs/{job}/diff?from=1&to=draft"), HttpStatusCode.OK),
+            ["ExportBundle"] = new(() => Get("/api/v1/export?format=json"), HttpStatusCode.OK),
+            ["ImportBundle"] = new(() => Task.FromResult(new HttpRequestMessage(HttpMethod.Post, "/api/v1/import?dryRun=true")
+            {
+                Content = new StringContent("format: alldata.bundle/v1\n", System.Text.Encoding.UTF8, "application/yaml"),
+            }), HttpStatusCode.OK),
             ["ExportStatementCsv"] = new(() => Get($"/api/v1/runs/{run}/statements/0/csv"), HttpStatusCode.OK),
             ["StartRun"] = new(() => Post($"/api/v1/jobs/{job}/runs", null), HttpStatusCode.Accepted),
             ["ListRuns"] = new(() => Get("/api/v1/runs"), HttpStatusCode.OK),

@@ -56,6 +56,7 @@ public static class StudioEndpoints
             .WithSummary("Runs the statement of a studio run again and streams its full result as CSV (no row cap; Developer).")
             .Produces(StatusCodes.Status200OK, contentType: "text/csv")
             .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapBundleEndpoints();
         return api;
     }
 
