@@ -104,9 +104,17 @@ public static partial class JobBundleText
         {
             return tree.Deserialize<JobBundle>(Json) ?? throw new DomainException("The bundle is empty.");
         }
+        catch (JsonException e) when (e.Message.Contains("could not be mapped", StringComparison.Ordinal) && e.Path is { } path)
+        {
+            var at = path.TrimStart('$', '.');
+            var dot = at.LastIndexOf('.');
+            throw new DomainException(dot < 0
+                ? $"'{at}' is not a field of a bundle (format, folders, jobs, tables, alerts)."
+                : $"At {at[..dot]}: '{at[(dot + 1)..]}' is not a known field.");
+        }
         catch (JsonException e)
         {
-            throw new DomainException($"At {e.Path ?? "$"}: {FirstSentence(e.Message)}");
+            throw new DomainException($"At {(e.Path ?? "$").TrimStart('$', '.')}: {FirstSentence(e.Message)}");
         }
         catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException)
         {
