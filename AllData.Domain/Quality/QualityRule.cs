@@ -24,7 +24,7 @@ public sealed record QualityRuleSpec
     /// <summary>InSet: the allowed values, compared as text.</summary>
     public IReadOnlyList<string> Values { get; init; } = [];
 
-    /// <summary>Regex: a PostgreSQL regular expression (<c>~</c>).</summary>
+    /// <summary>Regex: a regular expression of the source (PostgreSQL <c>~</c>, MySQL/MariaDB <c>REGEXP</c>).</summary>
     public string? Pattern { get; init; }
 
     /// <summary>Referential: the catalog table and column the values must exist in.</summary>

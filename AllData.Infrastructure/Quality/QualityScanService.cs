@@ -97,7 +97,7 @@ public sealed class QualityScanService
             logger.LogInformation("Quality scan {ScanId} of {Table}: {Passed}/{Rules} passed, {Queries} queries", scan.Id,
                 target.Shape.Schema + "." + target.Shape.Name, scan.Passed, scan.RuleCount, scan.QueryCount);
         }
-        catch (Exception e) when (e is NpgsqlException or DomainException or TimeoutException or InvalidOperationException
+        catch (Exception e) when (e is NpgsqlException or MySqlConnector.MySqlException or DomainException or TimeoutException or InvalidOperationException
                                       && !ct.IsCancellationRequested)
         {
             scan.Fail(e is PostgresException pg ? PostgresQualitySource.Describe(pg) : e.Message, 1, clock.GetUtcNow());

@@ -63,9 +63,9 @@ internal sealed class QualityScanner(DataSourceSecrets secrets, QualitySources s
                 var value = await session.IsolatedAsync(() => session.ReadRowAsync(q.Query, ct), ct);
                 perRule[q.RuleId] = (value.Length > 0 ? value[0] : null, null);
             }
-            catch (PostgresException e)
+            catch (QualityQueryException e)
             {
-                perRule[q.RuleId] = (null, PostgresQualitySource.Describe(e));
+                perRule[q.RuleId] = (null, e.Message);
             }
         }
 
@@ -94,7 +94,7 @@ internal sealed class QualityScanner(DataSourceSecrets secrets, QualitySources s
                     result.AttachSamples(new QualitySamples(sampling.Shape.Columns, sampling.Shape.Masked,
                         [.. sample.Select(r => (IReadOnlyList<string?>)[.. r.Select((v, i) => sampling.Shape.Masked.Contains(sampling.Shape.Columns[i]) ? QualitySamples.Mask : v)])]));
                 }
-                catch (PostgresException)
+                catch (QualityQueryException)
                 {
                     // Samples are a help, not the result: the metric stands without them.
                 }
@@ -134,6 +134,23 @@ internal sealed class QualityScanner(DataSourceSecrets secrets, QualitySources s
             }
         }
 
+        if (rule.Spec.Type == QualityRuleType.Regex)
+        {
+            // Ask the regex engine itself first (PostgreSQL's planner does not compile a parameter's pattern; MariaDB's does, and
+            // would blame the whole rule).
+            var parameters = source.Dialect.CreateParameters();
+            var pattern = parameters.Add(rule.Spec.Pattern!);
+            var probe = new CompiledQuery($"SELECT CASE WHEN {source.Dialect.NotMatching("''", pattern)} THEN 1 ELSE 0 END", parameters.Values);
+            try
+            {
+                await session.IsolatedAsync(() => session.ReadRowAsync(probe, ct), ct);
+            }
+            catch (QualityQueryException e)
+            {
+                throw new QualityFieldException("pattern", $"The regular expression is not valid: {e.Reason}");
+            }
+        }
+
         var compiled = compiler.CompileOne(target.Shape, rule, target.References);
         var field = rule.Spec.Type == QualityRuleType.CustomSql ? "sql" : null;
         try
@@ -143,16 +160,6 @@ internal sealed class QualityScanner(DataSourceSecrets secrets, QualitySources s
             {
                 await session.ValidateAsync(q.Query, ct);
             }
-
-            if (rule.Spec.Type == QualityRuleType.Regex)
-            {
-                // The planner does not compile a parameter's pattern: ask the regex engine itself.
-                await session.IsolatedAsync(() => session.ReadRowAsync(new CompiledQuery("SELECT CASE WHEN '' ~ $1 THEN 1 ELSE 0 END", [rule.Spec.Pattern!]), ct), ct);
-            }
-        }
-        catch (PostgresException e)
-        {
-            throw new QualityFieldException("pattern", $"The regular expression is not valid: {e.MessageText}");
         }
         catch (DomainException e)
         {

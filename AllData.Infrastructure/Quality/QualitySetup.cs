@@ -12,6 +12,7 @@ public static class QualitySetup
         services.AddOptions<QualityOptions>().BindConfiguration(QualityOptions.Section).ValidateDataAnnotations()
             .Validate(o => IsRegex(o.MaskPattern), "Quality:MaskPattern is not a valid regular expression.").ValidateOnStart();
         services.AddSingleton<IQualitySource, PostgresQualitySource>();
+        services.AddSingleton<IQualitySource, AllData.Infrastructure.Sources.MySql.MySqlQualitySource>();
         services.AddSingleton<QualitySources>();
         services.AddSingleton<QualityScanner>();
         services.AddScopedInternal<QualityRuleService>();

@@ -24,6 +24,13 @@ internal interface IQualitySession : IAsyncDisposable
     Task<T> IsolatedAsync<T>(Func<Task<T>> action, CancellationToken ct);
 }
 
+/// <summary>A query failed in the source (a bad column, a bad pattern, a timeout); the message is the source's, with its code.</summary>
+public sealed class QualityQueryException(string reason, string code) : DomainException($"{reason} ({code})")
+{
+    /// <summary>The source's message without its code.</summary>
+    public string Reason { get; } = reason;
+}
+
 /// <summary>Opens <see cref="IQualitySession"/>s for one kind of source, with that kind's dialect.</summary>
 internal interface IQualitySource
 {
@@ -76,7 +83,23 @@ internal sealed class PostgresQualitySource : IQualitySource
     {
         private int _savepoints;
 
-        public async Task<double?[]> ReadRowAsync(CompiledQuery query, CancellationToken ct)
+        public Task<double?[]> ReadRowAsync(CompiledQuery query, CancellationToken ct) => Translated(() => ReadRowCoreAsync(query, ct));
+
+        public Task<IReadOnlyList<IReadOnlyList<string?>>> ReadTextAsync(CompiledQuery query, CancellationToken ct) => Translated(() => ReadTextCoreAsync(query, ct));
+
+        private static async Task<T> Translated<T>(Func<Task<T>> read)
+        {
+            try
+            {
+                return await read();
+            }
+            catch (PostgresException e)
+            {
+                throw new QualityQueryException(e.MessageText, e.SqlState);
+            }
+        }
+
+        private async Task<double?[]> ReadRowCoreAsync(CompiledQuery query, CancellationToken ct)
         {
             await using var cmd = Command(query);
             await using var reader = await cmd.ExecuteReaderAsync(ct);
@@ -92,7 +115,7 @@ internal sealed class PostgresQualitySource : IQualitySource
             return row;
         }
 
-        public async Task<IReadOnlyList<IReadOnlyList<string?>>> ReadTextAsync(CompiledQuery query, CancellationToken ct)
+        private async Task<IReadOnlyList<IReadOnlyList<string?>>> ReadTextCoreAsync(CompiledQuery query, CancellationToken ct)
         {
             await using var cmd = Command(query);
             await using var reader = await cmd.ExecuteReaderAsync(ct);
@@ -111,22 +134,13 @@ internal sealed class PostgresQualitySource : IQualitySource
             return rows;
         }
 
-        public async Task ValidateAsync(CompiledQuery query, CancellationToken ct)
-        {
-            try
+        public async Task ValidateAsync(CompiledQuery query, CancellationToken ct) =>
+            await IsolatedAsync(() => Translated(async () =>
             {
-                await IsolatedAsync(async () =>
-                {
-                    await using var cmd = Command(query, explain: true);
-                    await cmd.ExecuteNonQueryAsync(ct);
-                    return true;
-                }, ct);
-            }
-            catch (PostgresException e)
-            {
-                throw new DomainException(Describe(e));
-            }
-        }
+                await using var cmd = Command(query, explain: true);
+                await cmd.ExecuteNonQueryAsync(ct);
+                return true;
+            }), ct);
 
         public async Task<T> IsolatedAsync<T>(Func<Task<T>> action, CancellationToken ct)
         {
@@ -138,7 +152,7 @@ internal sealed class PostgresQualitySource : IQualitySource
                 await tx.ReleaseAsync(name, ct);
                 return result;
             }
-            catch (PostgresException)
+            catch (QualityQueryException)
             {
                 await tx.RollbackAsync(name, ct);
                 throw;

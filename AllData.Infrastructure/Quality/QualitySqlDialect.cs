@@ -24,7 +24,7 @@ public sealed class QueryParameters(Func<int, string> placeholder)
 
 /// <summary>
 /// The SQL that differs between source kinds, for the scan compiler. PostgreSQL: <c>count(*) FILTER (WHERE …)</c>;
-/// MySQL/MariaDB would answer <c>SUM(CASE WHEN … THEN 1 ELSE 0 END)</c> and <c>?</c> placeholders.
+/// MySQL/MariaDB (<see cref="Sources.MySql.MySqlQualityDialect"/>) answer <c>SUM(CASE WHEN … THEN 1 ELSE 0 END)</c> and <c>?</c> placeholders.
 /// </summary>
 public interface IQualitySqlDialect
 {
