@@ -3,8 +3,8 @@ using AllData.Domain.Common;
 namespace AllData.Domain.Quality;
 
 /// <summary>
-/// A recurring scan of one table (its enabled rules) on a Quartz cron in a time zone; validated by the caller's cron
-/// parser before it reaches the entity. One schedule per table.
+/// A recurring scan of one table (its enabled rules), or of every table of a source that has rules, on a Quartz cron
+/// in a time zone; validated by the caller's cron parser before it reaches the entity. One schedule per table and per source.
 /// </summary>
 public sealed class QualityScanSchedule : IWorkspaceOwned
 {
@@ -18,10 +18,16 @@ public sealed class QualityScanSchedule : IWorkspaceOwned
     }
 
     public QualityScanSchedule(Guid workspaceId, Guid tableId, string cron, string timeZoneId, string createdBy, DateTimeOffset at)
+        : this(workspaceId, tableId, null, cron, timeZoneId, createdBy, at)
+    {
+    }
+
+    private QualityScanSchedule(Guid workspaceId, Guid? tableId, Guid? dataSourceId, string cron, string timeZoneId, string createdBy, DateTimeOffset at)
     {
         Id = Guid.CreateVersion7(at);
         WorkspaceId = workspaceId;
         TableId = tableId;
+        DataSourceId = dataSourceId;
         CreatedBy = createdBy.Length <= 200 ? createdBy : createdBy[..200];
         CreatedAt = at;
         Cron = string.Empty;
@@ -33,7 +39,11 @@ public sealed class QualityScanSchedule : IWorkspaceOwned
 
     public Guid WorkspaceId { get; private set; }
 
-    public Guid TableId { get; private set; }
+    /// <summary>The table scanned; null for a source's schedule.</summary>
+    public Guid? TableId { get; private set; }
+
+    /// <summary>The source whose tables with rules are scanned; null for a table's schedule.</summary>
+    public Guid? DataSourceId { get; private set; }
 
     public string Cron { get; private set; }
 
@@ -44,6 +54,10 @@ public sealed class QualityScanSchedule : IWorkspaceOwned
     public DateTimeOffset CreatedAt { get; private set; }
 
     public DateTimeOffset UpdatedAt { get; private set; }
+
+    /// <summary>A schedule that scans every table of <paramref name="dataSourceId"/> that has enabled rules.</summary>
+    public static QualityScanSchedule ForSource(Guid workspaceId, Guid dataSourceId, string cron, string timeZoneId, string createdBy, DateTimeOffset at) =>
+        new(workspaceId, null, dataSourceId, cron, timeZoneId, createdBy, at);
 
     public void Change(string cron, string timeZoneId, DateTimeOffset at)
     {

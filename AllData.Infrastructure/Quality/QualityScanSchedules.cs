@@ -15,7 +15,7 @@ using Quartz;
 namespace AllData.Infrastructure.Quality;
 
 /// <summary>A table's scan schedule with its cron in words and its next fires.</summary>
-public sealed record QualityScanScheduleRow(Guid Id, Guid TableId, string Cron, string TimeZoneId, IReadOnlyList<CronPhrase> Words, IReadOnlyList<DateTimeOffset> NextFires);
+public sealed record QualityScanScheduleRow(Guid Id, Guid? TableId, Guid? DataSourceId, string Cron, string TimeZoneId, IReadOnlyList<CronPhrase> Words, IReadOnlyList<DateTimeOffset> NextFires);
 
 internal sealed class QualityScanScheduleConfiguration : IEntityTypeConfiguration<QualityScanSchedule>
 {
@@ -29,7 +29,10 @@ internal sealed class QualityScanScheduleConfiguration : IEntityTypeConfiguratio
         builder.Property(s => s.CreatedBy).HasMaxLength(200);
         builder.HasOne<Workspace>().WithMany().HasForeignKey(s => s.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<CatalogTable>().WithMany().HasForeignKey(s => s.TableId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<DataSource>().WithMany().HasForeignKey(s => s.DataSourceId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(s => s.TableId).IsUnique();
+        builder.HasIndex(s => s.DataSourceId).IsUnique();
+        builder.ToTable(t => t.HasCheckConstraint("ck_quality_scan_schedules_one_target", "(table_id IS NULL) <> (data_source_id IS NULL)"));
     }
 }
 
@@ -53,23 +56,42 @@ public sealed class QualityScanScheduleService
         this.clock = clock;
     }
 
-    public async Task<QualityScanScheduleRow?> GetAsync(Guid tableId, CancellationToken ct = default)
+    public Task<QualityScanScheduleRow?> GetAsync(Guid tableId, CancellationToken ct = default) => GetAsync(false, tableId, ct);
+
+    /// <summary>The source's schedule: every table of it with enabled rules, scanned one after the other.</summary>
+    public Task<QualityScanScheduleRow?> GetForSourceAsync(Guid sourceId, CancellationToken ct = default) => GetAsync(true, sourceId, ct);
+
+    /// <summary>Sets (or changes) the table's scan schedule; a bad cron or zone is refused at its field (<c>cron</c>, <c>timeZone</c>).</summary>
+    public Task<QualityScanScheduleRow> SetAsync(Guid tableId, string cron, string timeZoneId, CancellationToken ct = default) =>
+        SetAsync(false, tableId, cron, timeZoneId, ct);
+
+    /// <summary>Sets (or changes) the source's scan schedule, with the same checks as a table's.</summary>
+    public Task<QualityScanScheduleRow> SetForSourceAsync(Guid sourceId, string cron, string timeZoneId, CancellationToken ct = default) =>
+        SetAsync(true, sourceId, cron, timeZoneId, ct);
+
+    public Task RemoveAsync(Guid tableId, CancellationToken ct = default) => RemoveAsync(false, tableId, ct);
+
+    public Task RemoveForSourceAsync(Guid sourceId, CancellationToken ct = default) => RemoveAsync(true, sourceId, ct);
+
+    private static IQueryable<QualityScanSchedule> Of(AllDataDbContext db, bool source, Guid id) =>
+        source ? db.Set<QualityScanSchedule>().Where(s => s.DataSourceId == id) : db.Set<QualityScanSchedule>().Where(s => s.TableId == id);
+
+    private async Task<QualityScanScheduleRow?> GetAsync(bool source, Guid id, CancellationToken ct)
     {
         var (db, _) = await appDb.ForWorkspaceAsync(ct);
         await using var _db = db;
-        var s = await db.Set<QualityScanSchedule>().AsNoTracking().FirstOrDefaultAsync(x => x.TableId == tableId, ct);
+        var s = await Of(db, source, id).AsNoTracking().FirstOrDefaultAsync(ct);
         return s is null ? null : Row(s, clock.GetUtcNow());
     }
 
-    /// <summary>Sets (or changes) the table's scan schedule; a bad cron or zone is refused at its field (<c>cron</c>, <c>timeZone</c>).</summary>
-    public async Task<QualityScanScheduleRow> SetAsync(Guid tableId, string cron, string timeZoneId, CancellationToken ct = default)
+    private async Task<QualityScanScheduleRow> SetAsync(bool source, Guid id, string cron, string timeZoneId, CancellationToken ct)
     {
         var (db, access) = await appDb.ForWorkspaceAsync(ct);
         await using var _db = db;
         access.Require(WorkspaceRole.Developer, "schedule quality scans");
-        if (!await db.Set<CatalogTable>().AnyAsync(t => t.Id == tableId, ct))
+        if (source ? !await db.Set<DataSource>().AnyAsync(d => d.Id == id, ct) : !await db.Set<CatalogTable>().AnyAsync(t => t.Id == id, ct))
         {
-            throw new NotFoundException("That table does not exist in the catalog.");
+            throw new NotFoundException(source ? "That data source does not exist." : "That table does not exist in the catalog.");
         }
 
         var (_, problems) = ScheduleTimeline.Create(new ScheduleTiming(ScheduleKind.Cron, cron, null, timeZoneId, null, null), null, clock.GetUtcNow());
@@ -79,10 +101,13 @@ public sealed class QualityScanScheduleService
         }
 
         var now = clock.GetUtcNow();
-        var schedule = await db.Set<QualityScanSchedule>().FirstOrDefaultAsync(s => s.TableId == tableId, ct);
+        var schedule = await Of(db, source, id).FirstOrDefaultAsync(ct);
         if (schedule is null)
         {
-            schedule = new QualityScanSchedule(access.WorkspaceId, tableId, cron, timeZoneId, await workspace.UserNameAsync(ct), now);
+            var by = await workspace.UserNameAsync(ct);
+            schedule = source
+                ? QualityScanSchedule.ForSource(access.WorkspaceId, id, cron, timeZoneId, by, now)
+                : new QualityScanSchedule(access.WorkspaceId, id, cron, timeZoneId, by, now);
             db.Add(schedule);
         }
         else
@@ -96,13 +121,13 @@ public sealed class QualityScanScheduleService
         return Row(schedule, now);
     }
 
-    public async Task RemoveAsync(Guid tableId, CancellationToken ct = default)
+    private async Task RemoveAsync(bool source, Guid id, CancellationToken ct)
     {
         var (db, access) = await appDb.ForWorkspaceAsync(ct);
         await using var _db = db;
         access.Require(WorkspaceRole.Developer, "schedule quality scans");
-        var schedule = await db.Set<QualityScanSchedule>().FirstOrDefaultAsync(s => s.TableId == tableId, ct)
-                       ?? throw new NotFoundException("The table has no scan schedule.");
+        var schedule = await Of(db, source, id).FirstOrDefaultAsync(ct)
+                       ?? throw new NotFoundException(source ? "The data source has no scan schedule." : "The table has no scan schedule.");
         db.Remove(schedule);
         await db.SaveChangesAsync(ct);
         var scheduler = await schedulers.GetScheduler(ct);
@@ -113,7 +138,7 @@ public sealed class QualityScanScheduleService
     {
         var timing = new ScheduleTiming(ScheduleKind.Cron, s.Cron, null, s.TimeZoneId, null, null);
         var (timeline, _) = ScheduleTimeline.Create(timing, null, now);
-        return new QualityScanScheduleRow(s.Id, s.TableId, s.Cron, s.TimeZoneId, ScheduleService.Words(timing), timeline?.Next(now, 3) ?? []);
+        return new QualityScanScheduleRow(s.Id, s.TableId, s.DataSourceId, s.Cron, s.TimeZoneId, ScheduleService.Words(timing), timeline?.Next(now, 3) ?? []);
     }
 }
 
@@ -168,13 +193,21 @@ internal sealed class ScheduledQualityScanJob(IDbContextFactory<AllDataDbContext
         try
         {
             await using var scope = scopes.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<QualityScanService>().ScanTableAsync(schedule.WorkspaceId, schedule.TableId,
-                QualityScanTrigger.Schedule, $"scan schedule ({schedule.Cron})", ct: ct);
+            var scans = scope.ServiceProvider.GetRequiredService<QualityScanService>();
+            var actor = $"scan schedule ({schedule.Cron})";
+            if (schedule.DataSourceId is { } sourceId)
+            {
+                await scans.ScanSourceAsync(schedule.WorkspaceId, sourceId, QualityScanTrigger.Schedule, actor, null, ct);
+            }
+            else
+            {
+                await scans.ScanTableAsync(schedule.WorkspaceId, schedule.TableId!.Value, QualityScanTrigger.Schedule, actor, ct: ct);
+            }
         }
         catch (DomainException e)
         {
             // No enabled rule, or a scan already running: said in the log, the next fire tries again.
-            logger.LogInformation("Scheduled scan of table {TableId} skipped: {Reason}", schedule.TableId, e.Message);
+            logger.LogInformation("Scheduled scan of {Target} skipped: {Reason}", schedule.TableId ?? schedule.DataSourceId, e.Message);
         }
 
         return true;

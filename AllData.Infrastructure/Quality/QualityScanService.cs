@@ -45,8 +45,17 @@ public sealed class QualityScanService
     public async Task<IReadOnlyList<QualityScanRow>> ScanSourceAsync(Guid sourceId, IProgress<QualityScanProgress>? progress = null, CancellationToken ct = default)
     {
         var access = await RequireOperatorAsync(ct);
-        var actor = await workspace.UserNameOrIdAsync(ct);
-        await using var db = await appDb.ForWorkspaceAsync(access.WorkspaceId, ct);
+        return await ScanSourceAsync(access.WorkspaceId, sourceId, QualityScanTrigger.Manual, await workspace.UserNameOrIdAsync(ct), progress, ct);
+    }
+
+    /// <summary>
+    /// Scans every table of a source that has enabled rules on behalf of <paramref name="actor"/> (a source's scan
+    /// schedule, or the signed-in user), one after the other in one batch; a table that cannot be scanned is skipped.
+    /// </summary>
+    public async Task<IReadOnlyList<QualityScanRow>> ScanSourceAsync(Guid workspaceId, Guid sourceId, QualityScanTrigger trigger, string actor,
+        IProgress<QualityScanProgress>? progress, CancellationToken ct)
+    {
+        await using var db = await appDb.ForWorkspaceAsync(workspaceId, ct);
         var tables = await (from t in db.Set<CatalogTable>().AsNoTracking()
                             where t.DataSourceId == sourceId && db.Set<QualityRule>().Any(r => r.TableId == t.Id && r.IsEnabled)
                             orderby t.SchemaName, t.Name
@@ -56,7 +65,18 @@ public sealed class QualityScanService
         foreach (var t in tables)
         {
             progress?.Report(new QualityScanProgress(done.Count, tables.Count, t.Id, t.Name, null));
-            var row = await ScanTableAsync(access.WorkspaceId, t.Id, QualityScanTrigger.Manual, actor, batch, null, ct);
+            QualityScanRow row;
+            try
+            {
+                row = await ScanTableAsync(workspaceId, t.Id, trigger, actor, batch, null, ct);
+            }
+            catch (DomainException e)
+            {
+                // A scan of that table already running (or its rules disabled meanwhile): the others still get theirs.
+                logger.LogInformation("Scan of {Table} skipped in a source scan: {Reason}", t.Name, e.Message);
+                continue;
+            }
+
             done.Add(row);
             progress?.Report(new QualityScanProgress(done.Count, tables.Count, t.Id, t.Name, row));
         }

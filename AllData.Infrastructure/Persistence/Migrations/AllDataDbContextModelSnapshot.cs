@@ -2365,7 +2365,11 @@ namespace AllData.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("cron");
 
-                    b.Property<Guid>("TableId")
+                    b.Property<Guid?>("DataSourceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("data_source_id");
+
+                    b.Property<Guid?>("TableId")
                         .HasColumnType("uuid")
                         .HasColumnName("table_id");
 
@@ -2386,6 +2390,10 @@ namespace AllData.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_quality_scan_schedules");
 
+                    b.HasIndex("DataSourceId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_quality_scan_schedules_data_source_id");
+
                     b.HasIndex("TableId")
                         .IsUnique()
                         .HasDatabaseName("ix_quality_scan_schedules_table_id");
@@ -2393,7 +2401,10 @@ namespace AllData.Infrastructure.Persistence.Migrations
                     b.HasIndex("WorkspaceId")
                         .HasDatabaseName("ix_quality_scan_schedules_workspace_id");
 
-                    b.ToTable("quality_scan_schedules", (string)null);
+                    b.ToTable("quality_scan_schedules", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_quality_scan_schedules_one_target", "(table_id IS NULL) <> (data_source_id IS NULL)");
+                        });
                 });
 
             modelBuilder.Entity("AllData.Domain.Scheduling.Backfill", b =>
@@ -3689,11 +3700,16 @@ namespace AllData.Infrastructure.Persistence.Migrations
 
             modelBuilder.Entity("AllData.Domain.Quality.QualityScanSchedule", b =>
                 {
+                    b.HasOne("AllData.Domain.Catalog.DataSource", null)
+                        .WithMany()
+                        .HasForeignKey("DataSourceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_quality_scan_schedules_data_sources_data_source_id");
+
                     b.HasOne("AllData.Domain.Catalog.CatalogTable", null)
                         .WithMany()
                         .HasForeignKey("TableId")
                         .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
                         .HasConstraintName("fk_quality_scan_schedules_catalog_tables_table_id");
 
                     b.HasOne("AllData.Domain.Identity.Workspace", null)

@@ -110,6 +110,14 @@ public sealed class ApiPermissionMatrixTests(ApiHost host, ITestOutputHelper out
             return new HttpRequestMessage(HttpMethod.Delete, string.Format(System.Globalization.CultureInfo.InvariantCulture, deletePath, id));
         }
 
+        async Task<HttpRequestMessage> WithSourceScanSchedule(HttpMethod method)
+        {
+            using var admin = host.Client("Admin");
+            var set = await admin.PutAsJsonAsync($"/api/v1/quality/sources/{host.DataSourceId}/scan-schedule", new { cron = "0 0 4 * * ?", timeZoneId = "UTC" });
+            Assert.True(set.IsSuccessStatusCode, await set.Content.ReadAsStringAsync());
+            return new HttpRequestMessage(method, $"/api/v1/quality/sources/{host.DataSourceId}/scan-schedule");
+        }
+
         async Task<HttpRequestMessage> WithScanSchedule(HttpMethod method)
         {
             using var admin = host.Client("Admin");
@@ -178,6 +186,9 @@ public sealed class ApiPermissionMatrixTests(ApiHost host, ITestOutputHelper out
             ["GetScanSchedule"] = new(() => WithScanSchedule(HttpMethod.Get), HttpStatusCode.OK),
             ["SetScanSchedule"] = new(() => Put($"/api/v1/quality/tables/{host.TableId}/scan-schedule", new { cron = "0 0 4 * * ?", timeZoneId = "UTC" }), HttpStatusCode.OK),
             ["RemoveScanSchedule"] = new(() => WithScanSchedule(HttpMethod.Delete), HttpStatusCode.NoContent),
+            ["GetSourceScanSchedule"] = new(() => WithSourceScanSchedule(HttpMethod.Get), HttpStatusCode.OK),
+            ["SetSourceScanSchedule"] = new(() => Put($"/api/v1/quality/sources/{host.DataSourceId}/scan-schedule", new { cron = "0 0 5 * * ?", timeZoneId = "UTC" }), HttpStatusCode.OK),
+            ["RemoveSourceScanSchedule"] = new(() => WithSourceScanSchedule(HttpMethod.Delete), HttpStatusCode.NoContent),
             ["GetQualityOverview"] = new(() => Get("/api/v1/quality/overview"), HttpStatusCode.OK),
             ["GetTableQuality"] = new(() => Get($"/api/v1/quality/tables/{host.TableId}"), HttpStatusCode.OK),
             ["ListQualityRules"] = new(() => Get($"/api/v1/quality/tables/{host.TableId}/rules"), HttpStatusCode.OK),

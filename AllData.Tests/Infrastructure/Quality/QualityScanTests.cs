@@ -359,6 +359,37 @@ public sealed class QualityScanTests(DatabaseFixture fixture) : IClassFixture<Da
         Assert.Null(await scheduler.GetTrigger(ScheduledQualityScanJob.TriggerKeyOf(row.Id)));
         Assert.False(await _host.Services.GetRequiredService<ScheduledQualityScanJob>().ScanAsync(row.Id));
     }
+
+    [Fact]
+    public async Task A_source_scan_schedule_scans_every_table_of_the_source_that_has_rules_in_one_batch()
+    {
+        var bad = await Assert.ThrowsAsync<AllData.Infrastructure.Scheduling.ScheduleInputException>(() =>
+            _host.With<QualityScanScheduleService, QualityScanScheduleRow>(s => s.SetForSourceAsync(_source, "every night", "UTC")));
+        Assert.Equal("cron", bad.Problems[0].Field);
+        await Assert.ThrowsAsync<NotFoundException>(() =>
+            _host.With<QualityScanScheduleService, QualityScanScheduleRow>(s => s.SetForSourceAsync(Guid.NewGuid(), "0 0 2 * * ?", "UTC")));
+
+        var row = await _host.With<QualityScanScheduleService, QualityScanScheduleRow>(s => s.SetForSourceAsync(_source, "0 0 2 * * ?", "UTC"));
+        Assert.Equal((_source, (Guid?)null), (row.DataSourceId!.Value, row.TableId));
+        Assert.Equal(row.Id, (await _host.With<QualityScanScheduleService, QualityScanScheduleRow?>(s => s.GetForSourceAsync(_source)))!.Id);
+        var scheduler = await _host.Services.GetRequiredService<Quartz.ISchedulerFactory>().GetScheduler();
+        Assert.NotNull(await scheduler.GetTrigger(ScheduledQualityScanJob.TriggerKeyOf(row.Id)));
+
+        var before = DateTimeOffset.UtcNow.AddSeconds(-1);
+        Assert.True(await _host.Services.GetRequiredService<ScheduledQualityScanJob>().ScanAsync(row.Id));
+        await using (var db = fixture.CreateContext(_workspace))
+        {
+            var withRules = await db.Set<QualityRule>().Where(r => r.DataSourceId == _source && r.IsEnabled).Select(r => r.TableId).Distinct().CountAsync();
+            var scans = await db.Set<QualityScan>().Where(s => s.DataSourceId == _source && s.StartedAt >= before).ToListAsync();
+            Assert.True(withRules > 1);
+            Assert.Equal(withRules, scans.Count);
+            Assert.All(scans, s => Assert.Equal(QualityScanTrigger.Schedule, s.Trigger));
+            Assert.Single(scans.Select(s => s.BatchId).Distinct());
+        }
+
+        await _host.With<QualityScanScheduleService>(s => s.RemoveForSourceAsync(_source));
+        Assert.Null(await scheduler.GetTrigger(ScheduledQualityScanJob.TriggerKeyOf(row.Id)));
+    }
 }
 
 /// <summary>The executor against a small source with a secret-looking column.</summary>

@@ -52,6 +52,16 @@ public static class QualityEndpoints
         quality.MapDelete("/tables/{tableId:guid}/scan-schedule", RemoveScanScheduleAsync).Permits(ApiScopes.Write)
             .WithName("RemoveScanSchedule").WithSummary("Stops the table's scheduled scans (Developer).")
             .ProducesProblem(StatusCodes.Status404NotFound);
+        quality.MapGet("/sources/{sourceId:guid}/scan-schedule", GetSourceScanScheduleAsync).Permits(ApiScopes.Read)
+            .WithName("GetSourceScanSchedule").WithSummary("The source's scan schedule (every table of it with enabled rules), or 404 when it has none.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        quality.MapPut("/sources/{sourceId:guid}/scan-schedule", SetSourceScanScheduleAsync).Permits(ApiScopes.Write)
+            .WithName("SetSourceScanSchedule")
+            .WithSummary("Scans every table of the source that has enabled rules, one after the other, on a Quartz cron in a time zone (Developer). A bad cron answers 400 under 'cron'.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        quality.MapDelete("/sources/{sourceId:guid}/scan-schedule", RemoveSourceScanScheduleAsync).Permits(ApiScopes.Write)
+            .WithName("RemoveSourceScanSchedule").WithSummary("Stops the source's scheduled scans (Developer); tables' own schedules stay.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 
@@ -65,6 +75,19 @@ public static class QualityEndpoints
     private static async Task<NoContent> RemoveScanScheduleAsync(Guid tableId, QualityScanScheduleService schedules, CancellationToken ct)
     {
         await schedules.RemoveAsync(tableId, ct);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Ok<QualityScanScheduleRow>> GetSourceScanScheduleAsync(Guid sourceId, QualityScanScheduleService schedules, CancellationToken ct) =>
+        TypedResults.Ok(await schedules.GetForSourceAsync(sourceId, ct) ?? throw new AllData.Domain.Common.NotFoundException("The data source has no scan schedule."));
+
+    private static async Task<Ok<QualityScanScheduleRow>> SetSourceScanScheduleAsync(Guid sourceId, ScanScheduleBody request, QualityScanScheduleService schedules,
+        CancellationToken ct) =>
+        TypedResults.Ok(await schedules.SetForSourceAsync(sourceId, request.Cron, request.TimeZoneId ?? "UTC", ct));
+
+    private static async Task<NoContent> RemoveSourceScanScheduleAsync(Guid sourceId, QualityScanScheduleService schedules, CancellationToken ct)
+    {
+        await schedules.RemoveForSourceAsync(sourceId, ct);
         return TypedResults.NoContent();
     }
 
