@@ -31,6 +31,49 @@ public sealed class QualityQueryException(string reason, string code) : DomainEx
     public string Reason { get; } = reason;
 }
 
+/// <summary>Rows of a quality query as the scanner takes them, whatever the driver: numbers for metrics, text for samples.</summary>
+internal static class QualityRows
+{
+    /// <summary>The first row, each value as double (null for SQL NULL or text that is no number).</summary>
+    public static async Task<double?[]> FirstAsync(System.Data.Common.DbDataReader reader, Func<System.Data.Common.DbDataReader, int, object?> value, CancellationToken ct)
+    {
+        var row = new double?[reader.FieldCount];
+        if (await reader.ReadAsync(ct))
+        {
+            for (var i = 0; i < row.Length; i++)
+            {
+                row[i] = value(reader, i) switch
+                {
+                    null => null,
+                    string s => double.TryParse(s, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d) ? d : null,
+                    var v => Convert.ToDouble(v, System.Globalization.CultureInfo.InvariantCulture),
+                };
+            }
+        }
+
+        return row;
+    }
+
+    /// <summary>Every row, each value as invariant text (null for SQL NULL).</summary>
+    public static async Task<IReadOnlyList<IReadOnlyList<string?>>> AllAsync(System.Data.Common.DbDataReader reader,
+        Func<System.Data.Common.DbDataReader, int, object?> value, CancellationToken ct)
+    {
+        var rows = new List<IReadOnlyList<string?>>();
+        while (await reader.ReadAsync(ct))
+        {
+            var row = new string?[reader.FieldCount];
+            for (var i = 0; i < row.Length; i++)
+            {
+                row[i] = value(reader, i) is { } v ? Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) : null;
+            }
+
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+}
+
 /// <summary>Opens <see cref="IQualitySession"/>s for one kind of source, with that kind's dialect.</summary>
 internal interface IQualitySource
 {
@@ -103,36 +146,17 @@ internal sealed class PostgresQualitySource : IQualitySource
         {
             await using var cmd = Command(query);
             await using var reader = await cmd.ExecuteReaderAsync(ct);
-            var row = new double?[reader.FieldCount];
-            if (await reader.ReadAsync(ct))
-            {
-                for (var i = 0; i < row.Length; i++)
-                {
-                    row[i] = await reader.IsDBNullAsync(i, ct) ? null : Convert.ToDouble(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture);
-                }
-            }
-
-            return row;
+            return await QualityRows.FirstAsync(reader, Value, ct);
         }
 
         private async Task<IReadOnlyList<IReadOnlyList<string?>>> ReadTextCoreAsync(CompiledQuery query, CancellationToken ct)
         {
             await using var cmd = Command(query);
             await using var reader = await cmd.ExecuteReaderAsync(ct);
-            var rows = new List<IReadOnlyList<string?>>();
-            while (await reader.ReadAsync(ct))
-            {
-                var row = new string?[reader.FieldCount];
-                for (var i = 0; i < row.Length; i++)
-                {
-                    row[i] = await reader.IsDBNullAsync(i, ct) ? null : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture);
-                }
-
-                rows.Add(row);
-            }
-
-            return rows;
+            return await QualityRows.AllAsync(reader, Value, ct);
         }
+
+        private static object? Value(System.Data.Common.DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetValue(ordinal);
 
         public async Task ValidateAsync(CompiledQuery query, CancellationToken ct) =>
             await IsolatedAsync(() => Translated(async () =>

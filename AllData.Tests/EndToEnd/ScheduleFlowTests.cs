@@ -39,7 +39,8 @@ public sealed class ScheduleFlowTests(AppFixture app)
         await AppFixture.ScreenshotAsync(page, "schedules-editor");
         await page.GetByTestId("schedule-save").ClickAsync();
 
-        await page.WaitForURLAsync(u => u.Contains("/schedules/", StringComparison.Ordinal));
+        // Saving writes the schedule and its clustered trigger; on a loaded 2-core runner that took over 15 s once.
+        await page.WaitForURLAsync(u => u.Contains("/schedules/", StringComparison.Ordinal), new() { Timeout = 45_000 });
         await Expect(page.GetByTestId("schedule-title")).ToHaveTextAsync(jobName + " weekdays");
         await Expect(page.GetByTestId("schedule-next-fires").Locator("li")).ToHaveCountAsync(10);
         await Expect(page.GetByTestId("ledger-empty")).ToBeVisibleAsync();

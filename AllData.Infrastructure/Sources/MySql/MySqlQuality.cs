@@ -121,36 +121,18 @@ internal sealed class MySqlQualitySource : IQualitySource
         {
             await using var cmd = Command(query);
             await using var reader = await cmd.ExecuteReaderAsync(ct);
-            var row = new double?[reader.FieldCount];
-            if (await reader.ReadAsync(ct))
-            {
-                for (var i = 0; i < row.Length; i++)
-                {
-                    row[i] = MySqlValues.Read(reader, i) is { } value and not string ? Convert.ToDouble(value, CultureInfo.InvariantCulture) : null;
-                }
-            }
-
-            return row;
+            return await QualityRows.FirstAsync(reader, Value, ct);
         }
 
         private async Task<IReadOnlyList<IReadOnlyList<string?>>> ReadTextCoreAsync(CompiledQuery query, CancellationToken ct)
         {
             await using var cmd = Command(query);
             await using var reader = await cmd.ExecuteReaderAsync(ct);
-            var rows = new List<IReadOnlyList<string?>>();
-            while (await reader.ReadAsync(ct))
-            {
-                var row = new string?[reader.FieldCount];
-                for (var i = 0; i < row.Length; i++)
-                {
-                    row[i] = MySqlValues.Read(reader, i) is { } value ? Convert.ToString(value, CultureInfo.InvariantCulture) : null;
-                }
-
-                rows.Add(row);
-            }
-
-            return rows;
+            return await QualityRows.AllAsync(reader, Value, ct);
         }
+
+        /// <summary>A zero date as its stored text (<see cref="MySqlValues"/>), everything else as read.</summary>
+        private static object? Value(System.Data.Common.DbDataReader reader, int ordinal) => MySqlValues.Read((MySqlDataReader)reader, ordinal);
 
         /// <summary>A failed statement leaves a MySQL transaction usable; the savepoint keeps the same contract as PostgreSQL's.</summary>
         public async Task<T> IsolatedAsync<T>(Func<Task<T>> action, CancellationToken ct)
