@@ -25,8 +25,11 @@ public sealed class MySqlFlowTests(AppFixture app)
         await page.GetByTestId("source-name").FillAsync(sourceName);
         await page.GetByTestId("source-kind").ClickAsync();
         await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = "MySQL / MariaDB" }).ClickAsync();
+        // Choosing the kind sets MySQL's default port; wait for it, or a fill racing it lands in a field about to change.
+        await Expect(page.GetByTestId("source-port")).ToHaveValueAsync("3306");
         await page.GetByTestId("source-host").FillAsync("127.0.0.1");
         await page.GetByTestId("source-port").FillAsync(maria.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Expect(page.GetByTestId("source-port")).ToHaveValueAsync(maria.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await page.GetByTestId("source-database").FillAsync(database);
         await page.GetByTestId("source-user").FillAsync(user);
         await page.GetByTestId("source-password").FillAsync("wrong-password");

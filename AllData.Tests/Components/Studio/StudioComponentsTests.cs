@@ -90,12 +90,12 @@ public sealed class StudioComponentsTests : BunitContext, IClassFixture<Database
         Services.GetRequiredService<TestCurrentUser>().UserId = host.Services.GetRequiredService<TestCurrentUser>().UserId;
 
         var viewerTree = Render<JobTreePanel>(p => p.Add(c => c.CanEdit, false));
-        viewerTree.WaitForAssertion(() => Assert.Contains("Nightly", viewerTree.Markup, StringComparison.Ordinal));
+        viewerTree.WaitForAssertion(() => Assert.Contains("Nightly", viewerTree.Markup, StringComparison.Ordinal), TimeSpan.FromSeconds(15));
         Assert.Empty(viewerTree.FindAll("[data-testid=tree-item-menu]"));
         Assert.Empty(viewerTree.FindAll("[data-testid=tree-new-folder]"));
 
         var developerTree = Render<JobTreePanel>(p => p.Add(c => c.CanEdit, true));
-        developerTree.WaitForAssertion(() => Assert.NotEmpty(developerTree.FindAll("[data-testid=tree-item-menu]")));
+        developerTree.WaitForAssertion(() => Assert.NotEmpty(developerTree.FindAll("[data-testid=tree-item-menu]")), TimeSpan.FromSeconds(15));
         Assert.Contains("Load orders", developerTree.Markup, StringComparison.Ordinal);
     }
 }
